@@ -1,0 +1,11 @@
+"""The Celery app: one per process, configured from Django settings (CELERY_* names)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coop.settings")
+
+app = Celery("wijkwerk")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,142 @@
+"""Rule versions per coop, and the dated legal tables that are law rather than rules.
+
+Design overview
+---------------
+A `RuleVersion` is one complete, immutable set of rule values for one coop, in force from
+`effective_from` until the next version's date. Versions are never edited: a change (after a
+vote, or by the admin for the first version) is a new version that copies the previous values and
+changes some. Each version records why it exists (`source`, `proposal_ref`, `tally`).
+
+`RuleValue` holds one rule's value in one version as JSON; its definition (kind, bounds, labels)
+lives in `definitions.py`.
+
+`VatRate` and `MinimumWage` are law: dated tables the members cannot vote away. They are seeded
+by data migrations, and a new legal rate is a new row with its own `valid_from`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from djmoney.models.fields import MoneyField
+
+from coop.models import Cooperative
+
+
+class ImmutableQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError(f"{self.model.__name__} rows are never edited")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError(f"{self.model.__name__} rows are never deleted")
+
+
+class RuleVersion(models.Model):
+    class Source(models.TextChoices):
+        FOUNDING = "founding", _("First version (founding)")
+        VOTE = "vote", _("Adopted by member vote")
+        GENERAL_MEETING = "general_meeting", _("Adopted by the general meeting")
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="rule_versions")
+    number = models.PositiveIntegerField(_("version"))
+    effective_from = models.DateField(_("in force from"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    note = models.TextField(_("note"), blank=True)
+    proposal_ref = models.CharField(_("proposal"), max_length=60, blank=True)
+    tally = models.JSONField(_("tally"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rule version")
+        verbose_name_plural = _("rule versions")
+        ordering = ["coop", "-effective_from", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["coop", "number"], name="rule_version_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(source__in=["founding", "vote", "general_meeting"]),
+                name="rule_version_source_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coop} v{self.number} ({self.effective_from})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("Rule versions are never edited; create a new version")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Rule versions are never deleted")
+
+
+class RuleValue(models.Model):
+    version = models.ForeignKey(RuleVersion, on_delete=models.PROTECT, related_name="values")
+    key = models.CharField(_("rule"), max_length=60)
+    value = models.JSONField(_("value"))
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rule value")
+        verbose_name_plural = _("rule values")
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="rule_value_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("Rule values are never edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Rule values are never deleted")
+
+
+class VatRate(models.Model):
+    class Code(models.TextChoices):
+        HIGH = "high", _("High rate")
+        LOW = "low", _("Low rate")
+        ZERO = "zero", _("Zero rate")
+        EXEMPT = "exempt", _("Exempt")
+
+    code = models.CharField(max_length=10, choices=Code.choices)
+    percent = models.DecimalField(max_digits=5, decimal_places=2)
+    valid_from = models.DateField()
+    legal_source = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("VAT rate (law)")
+        verbose_name_plural = _("VAT rates (law)")
+        ordering = ["code", "-valid_from"]
+        constraints = [models.UniqueConstraint(fields=["code", "valid_from"], name="vat_rate_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()} {self.percent}% ({self.valid_from})"
+
+
+class MinimumWage(models.Model):
+    """Statutory minimum wage (wettelijk minimumloon) per hour, gross, by minimum age."""
+
+    min_age = models.PositiveSmallIntegerField()
+    hourly_gross = MoneyField(max_digits=8, decimal_places=2, default_currency="EUR")
+    valid_from = models.DateField()
+    legal_source = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("statutory minimum wage (law)")
+        verbose_name_plural = _("statutory minimum wages (law)")
+        ordering = ["-valid_from", "-min_age"]
+        constraints = [models.UniqueConstraint(fields=["min_age", "valid_from"], name="minimum_wage_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.min_age}+ {self.hourly_gross} ({self.valid_from})"
