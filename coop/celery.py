@@ -9,3 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coop.settings")
 app = Celery("wijkwerk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Subject packages inside an app keep their own tasks.py.
+app.autodiscover_tasks(["jobs.matching", "jobs.hours", "invoicing.payments"])

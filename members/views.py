@@ -1,10 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "coop/home.html")
+from django.shortcuts import redirect
 
 
 @login_required
