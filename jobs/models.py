@@ -18,6 +18,7 @@ Statuses are explicit state machines (`TRANSITIONS`) guarded by check constraint
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from decimal import Decimal
 from typing import ClassVar
 
@@ -230,6 +231,28 @@ class Assignment(models.Model):
         return f"{self.member} @ {self.shift}"
 
 
+def calendar_token_new() -> str:
+    """A fresh unguessable token for a member's private calendar URL."""
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A member's private iCal URL: whoever has the token can read that member's schedule."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=calendar_token_new)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.member}"
+
+
 class HourEntry(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Waiting for approval")
@@ -260,10 +283,15 @@ class HourEntry(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(_("reason for the decision"), max_length=500, blank=True)
     silently_approved = models.BooleanField(default=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
     submitted_at = models.DateTimeField(auto_now_add=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("hour entry")
@@ -276,8 +304,64 @@ class HourEntry(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(end_time__gt=models.F("start_time")),
                                    name="hour_entry_ends_after_start"),
+            # A correction is all three values or none, and ends after it starts.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(corrected_start_time__isnull=True, corrected_end_time__isnull=True,
+                             corrected_break_minutes__isnull=True)
+                    | models.Q(corrected_start_time__isnull=False, corrected_break_minutes__isnull=False,
+                               corrected_end_time__gt=models.F("corrected_start_time"))
+                ),
+                name="hour_entry_correction_complete",
+            ),
+            models.CheckConstraint(condition=~models.Q(status="approved") | models.Q(approved_at__isnull=False),
+                                   name="hour_entry_approved_has_time"),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"])]
 
     def __str__(self) -> str:
         return f"{self.assignment} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+    # Derived facts (no queries). The corrected values count once a business corrected the entry or
+    # a coordinator decided other times; otherwise the member's own registration counts.
+    @property
+    def is_corrected(self) -> bool:
+        return self.corrected_start_time is not None
+
+    @property
+    def effective_start_time(self) -> dt.time:
+        return self.corrected_start_time if self.corrected_start_time is not None else self.start_time
+
+    @property
+    def effective_end_time(self) -> dt.time:
+        return self.corrected_end_time if self.corrected_end_time is not None else self.end_time
+
+    @property
+    def effective_break_minutes(self) -> int:
+        return self.corrected_break_minutes if self.corrected_break_minutes is not None else self.break_minutes
+
+    @property
+    def minutes_worked(self) -> int:
+        """(end - start) - break in whole minutes, from the effective (possibly corrected) times."""
+        return max(
+            self.minutes_between(self.effective_start_time, self.effective_end_time) - self.effective_break_minutes, 0
+        )
+
+    @property
+    def hours_worked(self) -> Decimal:
+        """Hours worked as a Decimal rounded half-up to 0.01 h (what the invoice shows and bills)."""
+        return self.hours_from_minutes(self.minutes_worked)
+
+    @property
+    def is_billable(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @staticmethod
+    def minutes_between(start: dt.time, end: dt.time) -> int:
+        """Whole minutes from `start` to `end` on the same day (negative when end is before start)."""
+        return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+    @staticmethod
+    def hours_from_minutes(minutes: int) -> Decimal:
+        """Minutes as Decimal hours, rounded half-up to 0.01 h."""
+        return (Decimal(minutes) / Decimal(60)).quantize(Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)
