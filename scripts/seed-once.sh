@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Loads the demo neighbourhood once. The database is the marker: when it already holds a
+# cooperative we do not seed again (a second `make run` keeps your changes). Delete var/db.sqlite3
+# (or run `make reset`) to start over.
+set -euo pipefail
+
+PY="${PY:-.venv/bin/python}"
+MEMBERS="${DEMO_MEMBERS:-200}"
+BUSINESSES="${DEMO_BUSINESSES:-30}"
+mkdir -p var
+
+has_coop="$("$PY" manage.py shell -c "from coop.models import Cooperative; print(Cooperative.objects.exists())")"
+if [ "$has_coop" = "True" ]; then
+    echo "Demo data is already loaded (the database has a cooperative); not seeding again."
+    touch var/.demo-seeded
+    exit 0
+fi
+echo "Loading the demo neighbourhood: $MEMBERS members, $BUSINESSES businesses..."
+"$PY" manage.py seed_demo --members "$MEMBERS" --businesses "$BUSINESSES" | tee var/seed-demo.log
+touch var/.demo-seeded
