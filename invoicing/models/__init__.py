@@ -1,0 +1,9 @@
+"""Invoicing models, split by subject. Each module keeps its own design overview."""
+
+from invoicing.models.invoices import (  # noqa: F401
+    CreditNote,
+    CreditNoteLine,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+)
