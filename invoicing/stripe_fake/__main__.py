@@ -1,0 +1,35 @@
+"""`python -m invoicing.stripe_fake`: the local fake Stripe for `make run` (see Procfile.dev).
+
+Environment: STRIPE_FAKE_PORT (12111), STRIPE_FAKE_HOST (127.0.0.1), SITE_URL (where webhooks go,
+http://127.0.0.1:8000), STRIPE_FAKE_SEED (must match the web app's setting).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+from invoicing.stripe_fake.app import FakeStripe
+from invoicing.stripe_fake.credentials import DEFAULT_SEED
+from invoicing.stripe_fake.server import fake_server_start
+
+
+def main() -> None:
+    host = os.environ.get("STRIPE_FAKE_HOST", "127.0.0.1")
+    port = int(os.environ.get("STRIPE_FAKE_PORT", "12111"))
+    site = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    app = FakeStripe(webhook_base=f"{site}/payments/webhooks/stripe/", seed=os.environ.get("STRIPE_FAKE_SEED", DEFAULT_SEED))
+    server, base = fake_server_start(app, host=host, port=port)
+    print(f"Fake Stripe listening on {base}; webhooks go to {app.webhook_base}<coop>/", flush=True)  # noqa: T201
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
