@@ -83,3 +83,34 @@ def minimum_client_rate(*, coop: Cooperative, category: str, on: dt.date) -> Mon
     cost = to_decimal(wage) + to_decimal(costs)
     exact = cost + cost * Decimal(values["minimum_margin_percent"]) / HUNDRED
     return eur(exact.quantize(CENT, rounding=ROUND_CEILING))
+
+
+class MemberWageTable:
+    """Member wages per (category, date) for one coop from two queries, for list pages.
+
+    Loads every rule version of the coop and the legal minimum wage table once, then answers in
+    memory with the same choice `rule_version_get_in_force` makes (latest effective_from, then number).
+    """
+
+    def __init__(self, coop: Cooperative) -> None:
+        from coop.rulebook.models import MinimumWage
+        from coop.rulebook.selectors import rule_version_values
+
+        versions = list(
+            RuleVersion.objects.filter(coop=coop).prefetch_related("values").order_by("-effective_from", "-number")
+        )
+        self._versions = [(v.effective_from, rule_version_values(v)) for v in versions]
+        self._minimum = list(
+            MinimumWage.objects.filter(min_age__lte=21).order_by("-valid_from", "-min_age")
+            .values_list("valid_from", "hourly_gross")
+        )
+
+    def member_wage(self, *, category: str, on: dt.date) -> Money | None:
+        values = next((vals for start, vals in self._versions if start <= on), None)
+        if values is None:
+            return None
+        wage = member_wage_for_category(values, category)
+        statutory = next((eur(amount) for start, amount in self._minimum if start <= on), None)
+        if statutory is not None and to_decimal(statutory) > to_decimal(wage):
+            wage = statutory
+        return wage
