@@ -1,15 +1,32 @@
-"""Reads about people, always scoped to the coops the asking user may see."""
+"""Reads about people, always scoped to the coops the asking user may see.
+
+Assisted mode (for other apps)
+------------------------------
+A coordinator may act for a member who gave consent. Views in any app that act for "the member"
+should ask::
+
+    member, ctx = member_acting_as(request)
+
+`member` is the assisted member while a coordinator has assisted mode on, else the user's own
+member row, else None. `ctx` is an `AuditContext` to hand to services: its `.actor` is the logged-in
+user, and while assisting `.on_behalf_of` is the member's user and `.consent_note` the member's
+recorded consent. Write audit rows with `ctx.record(action=..., subject=..., data=...)` (or pass
+`**ctx.audit_kwargs()` to `coop.audit.audit_record`) so every assisted write names both people.
+`AuditContext.system()` is the context for writes without a person (tasks).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
-from coop.models import Cooperative
-from members.models import Business, Member, Role
+from coop.audit import audit_record
+from coop.models import AuditEvent, Cooperative
+from members.models import Business, BusinessRelation, Member, MemberSkill, Role, Skill, User, WorkerProfile
 
 CURRENT_COOP_SESSION_KEY = "current_coop_id"
 
@@ -66,6 +83,7 @@ def member_get_for_assistance(*, user: Any, member_id: int) -> Member | None:
             pk=member_id,
             coop_id__in=coop_ids_for_role(user, Role.Kind.COORDINATOR),
             assisted_consent_at__isnull=False,
+            status__in=[Member.Status.APPLIED, Member.Status.ACTIVE, Member.Status.PAUSED],
         )
         .first()
     )
@@ -128,3 +146,183 @@ def user_portal_context(request: HttpRequest) -> PortalContext:
         assisted_member=getattr(request, "assisted_member", None),
         coop=current or (member.coop if member else None),
     )
+
+
+# --- Assisted mode ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """Who is writing: the actor, and (in assisted mode) the member acted for and their consent."""
+
+    actor: Any | None
+    on_behalf_of: Any | None = None
+    consent_note: str = ""
+
+    @classmethod
+    def system(cls) -> AuditContext:
+        return cls(actor=None)
+
+    @classmethod
+    def for_user(cls, user: Any) -> AuditContext:
+        return cls(actor=user if getattr(user, "is_authenticated", False) else None)
+
+    @property
+    def is_assisted(self) -> bool:
+        return self.on_behalf_of is not None
+
+    def audit_kwargs(self) -> dict[str, Any]:
+        return {"actor": self.actor, "on_behalf_of": self.on_behalf_of, "consent_note": self.consent_note}
+
+    def record(
+        self, *, action: str, subject: Any = None, data: dict[str, Any] | None = None,
+        coop: Cooperative | None = None,
+    ) -> AuditEvent:
+        """Write one audit row naming the actor and, when assisting, the member and their consent."""
+        return audit_record(action=action, subject=subject, data=data, coop=coop, **self.audit_kwargs())
+
+
+def member_acting_as(request: HttpRequest) -> tuple[Member | None, AuditContext]:
+    """The member this request acts for (assisted member, else the user's own) and the audit context."""
+    assisted: Member | None = getattr(request, "assisted_member", None)
+    if assisted is not None:
+        return assisted, AuditContext(
+            actor=request.user, on_behalf_of=assisted.user, consent_note=assisted.assisted_consent_note
+        )
+    return member_for_user(request.user), AuditContext.for_user(request.user)
+
+
+# --- Applications and members (office) ---------------------------------------------------------
+
+
+def coop_list_public() -> QuerySet[Cooperative]:
+    """All coops, for the application and business registration forms."""
+    return Cooperative.objects.order_by("name")
+
+
+def coop_guess_for_postcode(postcode: str, coops: list[Cooperative] | None = None) -> Cooperative | None:
+    """The coop whose neighbourhood covers this postcode (6-character areas win over 4-digit ones)."""
+    candidates = coops if coops is not None else list(coop_list_public())
+    compact = postcode.replace(" ", "").upper()
+    exact = [c for c in candidates if compact in [str(a).replace(" ", "").upper() for a in c.postcode_areas]]
+    if exact:
+        return exact[0]
+    return next((c for c in candidates if c.covers_postcode(compact)), None)
+
+
+def _with_confirmed_email(qs: QuerySet[Member]) -> QuerySet[Member]:
+    from allauth.account.models import EmailAddress
+    from django.db.models import Exists, OuterRef
+
+    return qs.annotate(
+        email_confirmed=Exists(EmailAddress.objects.filter(user_id=OuterRef("user_id"), verified=True))
+    )
+
+
+def member_list_applications(*, coop: Cooperative) -> QuerySet[Member]:
+    """Applications waiting for a decision: confirmed e-mail first, then oldest first."""
+    return (
+        _with_confirmed_email(Member.objects.filter(coop=coop, status=Member.Status.APPLIED))
+        .select_related("user")
+        .order_by("-email_confirmed", "applied_at", "pk")
+    )
+
+
+def member_list_for_office(*, coop: Cooperative, search: str = "", status: str = "") -> QuerySet[Member]:
+    """Members of one coop for the office list, filtered by a search text and a status."""
+    qs = Member.objects.filter(coop=coop).select_related("user")
+    if status:
+        qs = qs.filter(status=status)
+    for word in search.split()[:5]:
+        q = (
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(user__email__icontains=word)
+            | Q(postcode__icontains=word.replace(" ", "").upper())
+        )
+        if word.isdigit():
+            q |= Q(member_number=int(word))
+        qs = qs.filter(q)
+    return qs.order_by("last_name", "first_name", "pk")
+
+
+def member_get_for_office(*, coop: Cooperative, member_id: int) -> Member | None:
+    """One member of the coop with profile and skills loaded, or None (other coops do not exist here)."""
+    return (
+        _with_confirmed_email(Member.objects.filter(coop=coop, pk=member_id))
+        .select_related("user", "coop", "decided_by", "profile")
+        .prefetch_related(Prefetch("profile__member_skills", MemberSkill.objects.select_related("skill")))
+        .first()
+    )
+
+
+def member_skill_list(member: Member) -> list[MemberSkill]:
+    try:
+        profile = member.profile
+    except WorkerProfile.DoesNotExist:
+        return []
+    return list(profile.member_skills.select_related("skill").order_by("skill__name_nl"))
+
+
+def audit_list_for_member(member: Member, *, limit: int = 100) -> list[AuditEvent]:
+    """Audit rows about the member, and rows written on their behalf."""
+    member_type = ContentType.objects.get_for_model(Member)
+    return list(
+        AuditEvent.objects.filter(
+            Q(subject_type=member_type, subject_id=str(member.pk)) | Q(on_behalf_of_id=member.user_id)
+        )
+        .select_related("actor", "on_behalf_of")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def email_is_confirmed(user: User) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+# --- Businesses ---------------------------------------------------------------------------------
+
+
+def business_list_for_office(*, coop: Cooperative, search: str = "") -> QuerySet[Business]:
+    """Businesses working with the coop (active relation)."""
+    qs = Business.objects.filter(
+        relations__coop=coop, relations__status=BusinessRelation.Status.ACTIVE
+    ).select_related("run_by_member")
+    for word in search.split()[:5]:
+        qs = qs.filter(Q(legal_name__icontains=word) | Q(trade_name__icontains=word) | Q(kvk_number=word))
+    return qs.order_by("legal_name", "pk").distinct()
+
+
+def business_get_for_office(*, coop: Cooperative, business_id: int) -> Business | None:
+    return business_list_for_office(coop=coop).filter(pk=business_id).first()
+
+
+def business_get_for_contact(*, user: Any, business_id: int) -> Business | None:
+    """The business if the user is one of its contacts, else None."""
+    if business_id not in business_ids_for_contact(user):
+        return None
+    return Business.objects.select_related("run_by_member").filter(pk=business_id).first()
+
+
+def business_contact_list(business: Business) -> list[Role]:
+    return list(
+        Role.objects.filter(business=business, kind=Role.Kind.BUSINESS_CONTACT)
+        .select_related("user")
+        .order_by("user__last_name", "user__email")
+    )
+
+
+def business_relation_list(business: Business) -> list[BusinessRelation]:
+    return list(business.relations.select_related("coop").order_by("coop__name"))
+
+
+# --- Skills -------------------------------------------------------------------------------------
+
+
+def skill_list_all() -> QuerySet[Skill]:
+    """Every skill, in use first."""
+    return Skill.objects.order_by("-is_active", "name_nl")
+
+
+def skill_list_active() -> QuerySet[Skill]:
+    return Skill.objects.filter(is_active=True).order_by("name_nl")

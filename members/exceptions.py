@@ -1,0 +1,17 @@
+"""Errors the members services raise; each carries a translated message for the person."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+
+class MembershipError(ValidationError):
+    """A membership rule says no (already a member, e-mail taken, wrong status). Nothing changed."""
+
+
+class TransitionNotAllowed(MembershipError):
+    """The status change is not in the state machine."""
+
+
+class BusinessError(ValidationError):
+    """A business rule says no (KvK taken, last contact). Nothing changed."""

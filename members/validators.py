@@ -1,0 +1,90 @@
+"""Checks on what people type: Dutch postcodes and phone numbers, IBAN, KvK, VAT id, dates of birth.
+
+Each `<thing>_clean(value) -> str` returns the normalised form we store, or raises a translated
+`ValidationError`. Forms call them at the edge; services call them again (STYLE 13).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.nl import postcode as nl_postcode
+
+# People older than this are almost certainly a typo (the oldest Dutch person reached 115).
+OLDEST_PLAUSIBLE_AGE = 120
+
+
+def postcode_clean(value: str) -> str:
+    """A Dutch postcode as '3526KL'. Raises ValidationError."""
+    try:
+        return str(nl_postcode.compact(nl_postcode.validate(value or "")))
+    except StdnumError:
+        raise ValidationError(_("Enter a Dutch postcode, like 3526 KL."), code="postcode") from None
+
+
+def phone_clean(value: str) -> str:
+    """A Dutch mobile or landline number as '+31612345678'. Raises ValidationError."""
+    digits = re.sub(r"[\s\-().]", "", value or "")
+    if digits.startswith("+31"):
+        national = digits[3:]
+    elif digits.startswith("0031"):
+        national = digits[4:]
+    elif digits.startswith("0"):
+        national = digits[1:]
+    else:
+        national = ""
+    # National significant numbers in the Netherlands have 9 digits and never start with 0;
+    # 6 is mobile, 1-5 and 7 are areas (plus 85/88/91 numbers), 8 and 9 only as 8x/9x service ranges.
+    if not re.fullmatch(r"[1-79]\d{8}|8[45578]\d{7}", national):
+        raise ValidationError(
+            _("Enter a Dutch phone number, like 06 12345678 or 030 1234567."), code="phone"
+        )
+    return f"+31{national}"
+
+
+def iban_clean(value: str) -> str:
+    """An IBAN in compact form ('NL91ABNA0417164300'). Raises ValidationError."""
+    try:
+        return str(IBAN(value or "").compact)
+    except (SchwiftyException, ValueError):
+        raise ValidationError(
+            _("This IBAN is not correct. Check it on your bank card or bank app."), code="iban"
+        ) from None
+
+
+def kvk_clean(value: str) -> str:
+    """A Chamber of Commerce (KvK) number: exactly 8 digits. Raises ValidationError."""
+    compact = re.sub(r"[\s.]", "", value or "")
+    if not re.fullmatch(r"\d{8}", compact):
+        raise ValidationError(_("A KvK number has exactly 8 digits."), code="kvk")
+    return compact
+
+
+def vat_id_clean(value: str) -> str:
+    """An EU VAT id ('NL000099998B57'), empty allowed. Raises ValidationError."""
+    if not (value or "").strip():
+        return ""
+    try:
+        return str(eu_vat.validate(value))
+    except StdnumError:
+        raise ValidationError(
+            _("This VAT id is not correct. A Dutch one looks like NL123456789B01."), code="vat_id"
+        ) from None
+
+
+def date_of_birth_clean(value: dt.date, *, today: dt.date | None = None) -> dt.date:
+    """A date of birth that can be real: not in the future, not impossibly old. Raises ValidationError."""
+    today = today or timezone.localdate()
+    if value > today:
+        raise ValidationError(_("Your date of birth cannot be in the future."), code="dob_future")
+    if value.year < today.year - OLDEST_PLAUSIBLE_AGE:
+        raise ValidationError(_("Check your date of birth: the year looks wrong."), code="dob_old")
+    return value
