@@ -208,6 +208,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 CELERY_BEAT_SCHEDULE["hours-approve-silently"] = {
     "task": "jobs.hours.tasks.hour_entries_approve_silently_task", "schedule": 3600.0,
 }
+CELERY_BEAT_SCHEDULE["jobs-offers-expire"] = {"task": "jobs.tasks.offers_expire_task", "schedule": 300.0}
 
 # --- Caches ---------------------------------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

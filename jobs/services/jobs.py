@@ -157,9 +157,9 @@ def job_post_check(
 
 def money_text(amount: Money) -> str:
     """An amount as plain text for a message ("€ 22,31" / "€22.31")."""
-    from django.utils.formats import number_format
+    from coop.templatetags.money import format_money
 
-    return f"€ {number_format(to_decimal(amount), 2, use_l10n=True, force_grouping=True)}"
+    return format_money(amount)
 
 
 @transaction.atomic

@@ -66,6 +66,8 @@ def offer_accept(
     shift = Shift.objects.select_for_update().select_related("job__coop").get(pk=shift_id)
     offer = Offer.objects.select_for_update().get(pk=offer_id)
     offer.shift = shift
+    if locked_member.status != Member.Status.ACTIVE:
+        raise ValidationError(_("Only active members can take work. Please contact the service desk."))
     if offer.status != Offer.Status.PENDING:
         raise ValidationError(_answered_message(offer))
     if offer.expires_at <= timezone.now():

@@ -1,0 +1,1 @@
+"""REST API of jobs: business contacts post and follow jobs; members answer offers."""
