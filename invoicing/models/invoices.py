@@ -41,6 +41,15 @@ from jobs.models import HourEntry
 from members.models import Business, Member
 
 
+def invoice_pdf_path(instance: Any, filename: str) -> str:
+    """`invoices/<coop>/<number>.pdf`: one predictable file per document."""
+    return f"invoices/{instance.coop.slug}/{filename}"
+
+
+def credit_note_pdf_path(instance: Any, filename: str) -> str:
+    return f"credit_notes/{instance.coop.slug}/{filename}"
+
+
 def _money(verbose_name: Any) -> MoneyField:
     return MoneyField(verbose_name, max_digits=12, decimal_places=2, default_currency="EUR")
 
@@ -127,7 +136,7 @@ class Invoice(ImmutableDocument):
     total_net = _money(_("total excluding VAT"))
     total_vat = _money(_("VAT"))
     total_gross = _money(_("total including VAT"))
-    pdf = models.FileField(_("PDF"), upload_to="invoices/", blank=True, max_length=200)
+    pdf = models.FileField(_("PDF"), upload_to=invoice_pdf_path, blank=True, max_length=200)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -228,7 +237,7 @@ class CreditNote(ImmutableDocument):
     total_net = _money(_("credited excluding VAT"))
     total_vat = _money(_("credited VAT"))
     total_gross = _money(_("credited including VAT"))
-    pdf = models.FileField(upload_to="credit_notes/", blank=True, max_length=200)
+    pdf = models.FileField(upload_to=credit_note_pdf_path, blank=True, max_length=200)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(

@@ -1,0 +1,86 @@
+"""Member earnings: the overview across all jobs, the monthly statement PDF and the payroll export."""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from djmoney.money import Money
+
+from coop.audit import audit_record
+from coop.models import Cooperative
+from coop.money import eur, to_decimal
+from invoicing.selectors import MemberEarnings, member_earnings, payroll_lines_for_coop
+from invoicing.services.euro_trail import RuleCache
+from jobs.models import HourEntry
+from members.models import Member
+
+
+def earnings_overview(*, member: Member, since: dt.date | None = None, until: dt.date | None = None) -> MemberEarnings:
+    """A member's earnings per week and month; approved, unbilled hours valued at the rulebook wage as expected."""
+    caches: dict[int, RuleCache] = {}
+
+    def expected_wage(entry: HourEntry) -> Money:
+        job = entry.assignment.shift.job
+        cache = caches.setdefault(job.coop_id, RuleCache(job.coop))
+        wage = cache.wage_hourly(entry.assignment.shift.date, job.category)
+        return eur(entry.hours_worked * to_decimal(wage))
+
+    return member_earnings(member=member, since=since, until=until, expected_wage=expected_wage)
+
+
+def earnings_statement_pdf(*, member: Member, year: int, month: int) -> bytes:
+    """The monthly earnings statement (verdienoverzicht) of one member as PDF bytes."""
+    from invoicing import pdf
+    from invoicing.services.invoices import seller_snapshot
+
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    earnings = earnings_overview(member=member, since=first, until=last)
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "invoicing/earnings_statement_pdf.html",
+            {
+                "member": member,
+                "seller": seller_snapshot(member.coop),
+                "earnings": earnings,
+                "total_hours": sum((line.hours for line in earnings.lines), Decimal(0)),
+                "month_label": date_format(first, "F Y"),
+                "today": timezone.localdate(),
+            },
+        )
+    return pdf.html_to_pdf(html)
+
+
+PAYROLL_COLUMNS = (
+    "member_number", "last_name", "first_name", "iban", "work_date", "client", "invoice_number",
+    "job_category", "hours", "wage_hourly", "gross_wage", "employer_costs", "rule_version",
+)
+
+
+def payroll_csv_export(*, coop: Cooperative, since: dt.date, until: dt.date, actor: Any) -> str:
+    """CSV of a period's billed hours and wages per member and shift, for the payroll provider (logged)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(PAYROLL_COLUMNS)
+    rows = 0
+    for line in payroll_lines_for_coop(coop=coop, since=since, until=until):
+        member = line.member
+        writer.writerow([
+            member.member_number or "", member.last_name, member.first_name, member.iban,
+            line.work_date.isoformat(), str(line.invoice.business), line.invoice.number, line.job_category,
+            f"{line.hours:.2f}", f"{to_decimal(line.wage_hourly):.2f}", f"{to_decimal(line.member_wage):.2f}",
+            f"{to_decimal(line.employer_costs):.2f}", line.rule_version_id,
+        ])
+        rows += 1
+    audit_record(actor=actor, action="payroll.exported", coop=coop,
+                 data={"since": since.isoformat(), "until": until.isoformat(), "rows": rows})
+    return out.getvalue()
