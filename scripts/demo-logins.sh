@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Prints the demo logins that `seed_demo` wrote to var/demo-logins.txt.
+# Prints where Wijkwerk runs and the demo logins. Contract with `seed_demo` (coop/demo/logins.py):
+# it writes var/demo-logins.txt (plain text, rewritten on every run) and `make run` prints it as is.
 set -euo pipefail
 url="${1:-http://127.0.0.1:8000}"
 echo
-echo "================================================================"
-echo " Wijkwerk runs at $url   (stop with Ctrl+C)"
-echo " Log in at $url/accounts/login/"
+echo "=============================================================================="
+echo " Wijkwerk starts at $url  (web, Celery worker and beat; stop with Ctrl+C)"
+echo "=============================================================================="
 if [ -s var/demo-logins.txt ]; then
-    echo " Demo logins:"
-    sed 's/^/   /' var/demo-logins.txt
+    cat var/demo-logins.txt
 else
-    echo " (no var/demo-logins.txt: run 'make seed' or see var/seed-demo.log)"
+    echo " No var/demo-logins.txt yet: run 'make seed' (see var/seed-demo.log)."
 fi
-echo "================================================================"
+echo "=============================================================================="
 echo

@@ -15,6 +15,8 @@ mkdir -p "$out/utrecht" "$out/htmx"
 
 lib=node_modules/@utrecht/component-library-css
 cp "$lib/dist/index.css" "$out/utrecht/component-library.css"
+# Styles plain HTML elements inside .utrecht-html (forms rendered with {{ field }} look right too).
+cp "$lib/dist/html.css" "$out/utrecht/html.css"
 cp "$lib/LICENSE.md" "$out/utrecht/LICENSE.md"
 
 cp node_modules/htmx.org/dist/htmx.min.js "$out/htmx/htmx.min.js"
@@ -30,6 +32,7 @@ license() { node -p "require('./node_modules/$1/package.json').license"; }
     done
     echo
     echo "utrecht/component-library.css <- @utrecht/component-library-css/dist/index.css"
+    echo "utrecht/html.css              <- @utrecht/component-library-css/dist/html.css"
     echo "htmx/htmx.min.js              <- htmx.org/dist/htmx.min.js"
     echo
     echo "@utrecht/design-tokens $(version @utrecht/design-tokens) is installed only as the reference for"
