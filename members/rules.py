@@ -36,19 +36,26 @@ def is_own_member(user: Any, member: Member | None) -> bool:
     return member is not None and getattr(user, "is_authenticated", False) and member.user_id == user.pk
 
 
-@rules.predicate
-def is_coordinator_of_coop(user: Any, obj: Any) -> bool:
-    return bool(_coop_ids_of(obj) & coop_ids_for_role(user, Role.Kind.COORDINATOR))
+# Without an object (`has_perm("members.view_member")`, as the Django admin asks) the staff
+# predicates answer "staff of any coop"; the admin and the office then scope every query to those coops.
 
 
 @rules.predicate
-def is_board_of_coop(user: Any, obj: Any) -> bool:
-    return bool(_coop_ids_of(obj) & coop_ids_for_role(user, Role.Kind.BOARD))
+def is_coordinator_of_coop(user: Any, obj: Any = None) -> bool:
+    coop_ids = coop_ids_for_role(user, Role.Kind.COORDINATOR)
+    return bool(coop_ids) if obj is None else bool(_coop_ids_of(obj) & coop_ids)
 
 
 @rules.predicate
-def is_staff_of_coop(user: Any, obj: Any) -> bool:
-    return bool(_coop_ids_of(obj) & coop_ids_staffed_by(user))
+def is_board_of_coop(user: Any, obj: Any = None) -> bool:
+    coop_ids = coop_ids_for_role(user, Role.Kind.BOARD)
+    return bool(coop_ids) if obj is None else bool(_coop_ids_of(obj) & coop_ids)
+
+
+@rules.predicate
+def is_staff_of_coop(user: Any, obj: Any = None) -> bool:
+    coop_ids = coop_ids_staffed_by(user)
+    return bool(coop_ids) if obj is None else bool(_coop_ids_of(obj) & coop_ids)
 
 
 @rules.predicate
@@ -71,6 +78,19 @@ rules.add_perm("members.change_member", is_own_member | is_staff_of_coop)
 rules.add_perm("members.admit_member", is_staff_of_coop)
 rules.add_perm("members.act_for_member", is_coordinator_of_coop & member_gave_consent)
 rules.add_perm("members.view_business", is_contact_of_business | is_staff_of_coop)
-rules.add_perm("members.change_business", is_contact_of_business)
+rules.add_perm("members.change_business", is_contact_of_business | is_coordinator_of_coop)
 rules.add_perm("members.manage_skills", is_staff_of_any_coop)
 rules.add_perm("members.view_office", is_staff_of_any_coop)
+
+# Model-level permissions the Django admin asks for (querysets are scoped in members/admin.py).
+rules.add_perm("members.view_workerprofile", is_staff_of_coop)
+rules.add_perm("members.change_workerprofile", is_coordinator_of_coop)
+rules.add_perm("members.view_memberskill", is_staff_of_coop)
+rules.add_perm("members.change_memberskill", is_coordinator_of_coop)
+rules.add_perm("members.add_memberskill", is_coordinator_of_coop)
+rules.add_perm("members.delete_memberskill", is_coordinator_of_coop)
+rules.add_perm("members.view_skill", is_staff_of_any_coop)
+rules.add_perm("members.add_skill", is_staff_of_any_coop)
+rules.add_perm("members.change_skill", is_staff_of_any_coop)
+rules.add_perm("members.view_businessrelation", is_staff_of_coop)
+rules.add_perm("members.view_role", is_staff_of_coop)

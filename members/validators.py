@@ -18,6 +18,9 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as nl_postcode
 
+# Dutch labour law (Arbeidstijdenwet) lets young people under 16 do only very limited work, so a coop
+# of paid jobs admits members from 16. This is law, not a rule the members vote on.
+MINIMUM_AGE = 16
 # People older than this are almost certainly a typo (the oldest Dutch person reached 115).
 OLDEST_PLAUSIBLE_AGE = 120
 
@@ -85,6 +88,12 @@ def date_of_birth_clean(value: dt.date, *, today: dt.date | None = None) -> dt.d
     today = today or timezone.localdate()
     if value > today:
         raise ValidationError(_("Your date of birth cannot be in the future."), code="dob_future")
+    age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+    if age < MINIMUM_AGE:
+        raise ValidationError(
+            _("You can become a member from the age of %(age)s. You must be 16 or older to apply.")
+            % {"age": MINIMUM_AGE}, code="dob_young",
+        )
     if value.year < today.year - OLDEST_PLAUSIBLE_AGE:
         raise ValidationError(_("Check your date of birth: the year looks wrong."), code="dob_old")
     return value
