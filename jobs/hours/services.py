@@ -93,7 +93,10 @@ def _hour_entry_transition(
     on_behalf_of: Any | None = None,
     consent_note: str = "",
 ) -> HourEntry:
-    """Move a (locked) entry to `to` if the map allows it, save the changed fields, audit. Raises HourEntryTransitionError."""
+    """Move a locked entry to `to` if the map allows it, save the changed fields, audit.
+
+    Raises HourEntryTransitionError.
+    """
     old = entry.status
     if to not in HourEntry.TRANSITIONS.get(old, set()):
         raise HourEntryTransitionError(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from jobs.hours.selectors import hour_entries_billable
 from jobs.models import HourEntry
+from tests.conftest import BusinessPersona
 from tests.factories import business_with_contact
 from tests.jobs.hours.conftest import assignment_at
 from tests.jobs.hours.factories import (
@@ -21,7 +22,6 @@ from tests.jobs.hours.factories import (
     NotDoneHourEntryFactory,
     SubmittedHourEntryFactory,
 )
-from tests.conftest import BusinessPersona
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +57,12 @@ def test_filters_by_business_and_date_and_orders_by_shift(kanaleneiland, fatima,
 
 def test_billable_rows_need_no_further_queries(kanaleneiland, fatima, bakery):  # type: ignore[no-untyped-def]
     for d in range(1, 6):
-        ApprovedHourEntryFactory(assignment=assignment_at(fatima, bakery, date=timezone.localdate() - dt.timedelta(days=d)))
+        day = timezone.localdate() - dt.timedelta(days=d)
+        ApprovedHourEntryFactory(assignment=assignment_at(fatima, bakery, date=day))
     with CaptureQueriesContext(connection) as ctx:
         rows = [(e.assignment.shift.date, e.assignment.shift.job.business.legal_name, e.assignment.member.first_name,
-                 e.assignment.shift.job.hourly_client_rate, e.hours_worked) for e in hour_entries_billable(coop=kanaleneiland)]
+                 e.assignment.shift.job.hourly_client_rate, e.hours_worked)
+                for e in hour_entries_billable(coop=kanaleneiland)]
     assert len(rows) == 5 and len(ctx.captured_queries) == 1
 
 

@@ -69,8 +69,10 @@ def test_days_come_from_the_rule_version_on_the_shift_date(fatima, bakery):  # t
     today = timezone.localdate()
     rule_version_create(coop=fatima.coop, effective_from=today - dt.timedelta(days=5),
                         changes={"hours_silent_approval_days": 2}, source=RuleVersion.Source.VOTE)
-    before_change = SubmittedHourEntryFactory(assignment=assignment_at(fatima, bakery, date=today - dt.timedelta(days=9)))
-    after_change = SubmittedHourEntryFactory(assignment=assignment_at(fatima, bakery, date=today - dt.timedelta(days=1)))
+    before_change = SubmittedHourEntryFactory(
+        assignment=assignment_at(fatima, bakery, date=today - dt.timedelta(days=9)))
+    after_change = SubmittedHourEntryFactory(
+        assignment=assignment_at(fatima, bakery, date=today - dt.timedelta(days=1)))
     _submitted_days_ago(before_change, 3)
     _submitted_days_ago(after_change, 3)
     assert hour_entries_approve_silently_task() == 1
