@@ -119,6 +119,7 @@ class Pick:
     member: int  # member index
     score: float
     phase: int
+    components: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -480,8 +481,11 @@ def solve(problem: Problem, *, assigner: Assigner = assign_exact, prune: bool = 
             passes += 1
             if not len(pick_s):
                 break
-            picks.extend(Pick(int(s), int(m), float(sc), phase)
-                         for s, m, sc in zip(pick_s, pick_m, pick_sc, strict=True))
+            parts = pair_components(problem, pick_s, pick_m)
+            picks.extend(
+                Pick(int(s), int(m), float(sc), phase, {name: round(float(parts[name][i]), 4) for name in COMPONENTS})
+                for i, (s, m, sc) in enumerate(zip(pick_s, pick_m, pick_sc, strict=True))
+            )
             _apply_picks(problem, pick_s, pick_m)
             phase_picks += len(pick_s)
             taken[pick_m] = True
@@ -503,6 +507,61 @@ def solve(problem: Problem, *, assigner: Assigner = assign_exact, prune: bool = 
         **{f"seconds_{k}": v for k, v in timings.items()},
     }
     return Result(picks=picks, unfilled=problem.shift_seats.copy(), stats=stats)
+
+
+# --- explanations (small numbers of pairs) --------------------------------------------------------
+
+
+def pair_components(problem: Problem, s: np.ndarray, m: np.ndarray) -> dict[str, np.ndarray]:
+    """Weighted score components for equal-length vectors of shift and member indexes."""
+    s = np.asarray(s, np.int64)
+    m = np.asarray(m, np.int64)
+    out = {name: np.zeros(len(s)) for name in COMPONENTS}
+    for coop in np.unique(problem.shift_coop[s]) if len(s) else []:
+        sel = problem.shift_coop[s] == coop
+        parts = score_parts(problem, s[sel], m[sel], int(coop))
+        weights = problem.coop_weights[int(coop)]
+        for i, name in enumerate(COMPONENTS):
+            out[name][sel] = weights[i] * np.asarray(parts[name], np.float64)
+        wanted = np.array([int(mm) in set(problem.preferred.get(int(ss), np.zeros(0, np.int64)).tolist())
+                           for ss, mm in zip(s[sel], m[sel], strict=True)], bool)
+        out["continuity"][sel] = weights[COMPONENTS.index("continuity")] * wanted
+    return out
+
+
+def pair_checks(problem: Problem, s: int, m: int) -> dict[str, bool]:
+    """Every hard constraint for one pair, passed or not (for the member's explanation)."""
+    coop = int(problem.shift_coop[s])
+    parts = check_parts(problem, np.array([s]), np.array([m]), coop)
+    out = {name: bool(np.asarray(value).reshape(-1)[0]) for name, value in parts.items()}
+    out["overlap"] = not _overlaps(problem, s, np.array([m]))[0]
+    said_no = problem.declined.get(int(s))
+    out["declined_before"] = not (said_no is not None and m in set(said_no.tolist()))
+    return {name: out[name] for name in CHECKS if name in out}
+
+
+def _overlaps(problem: Problem, s: int, members: np.ndarray) -> np.ndarray:
+    p = problem
+    hit = (p.busy_day == p.shift_day[s]) & (p.busy_start < p.shift_end[s]) & (p.shift_start[s] < p.busy_end)
+    return np.isin(members, p.busy_member[hit])
+
+
+def funnel(problem: Problem, s: int) -> list[tuple[str, int]]:
+    """How many members pass each hard constraint in turn for one shift (the round page's 'why unfilled')."""
+    coop = int(problem.shift_coop[s])
+    members = np.arange(problem.n_members)
+    parts = check_parts(problem, np.array([s])[:, None], members[None, :], coop)
+    parts = {name: np.asarray(v).reshape(-1) for name, v in parts.items()}
+    parts["overlap"] = ~_overlaps(problem, s, members)
+    said_no = problem.declined.get(int(s))
+    parts["declined_before"] = ~np.isin(members, said_no if said_no is not None else np.zeros(0, np.int64))
+    alive = np.ones(problem.n_members, dtype=bool)
+    out = []
+    for name in CHECKS:
+        if name in parts:
+            alive &= parts[name]
+            out.append((name, int(alive.sum())))
+    return out
 
 
 def objective(picks: list[Pick]) -> float:
