@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("jobs.urls")),
     path("", include("jobs.hours.urls")),
     path("", include("invoicing.urls")),
+    path("", include("invoicing.payments.urls")),
     path("", include("coop.rulebook.urls")),
     path("", include("coop.ledger.urls")),
     path("", include("coop.transparency.urls")),

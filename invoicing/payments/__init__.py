@@ -1,0 +1,1 @@
+"""Getting paid (Stripe Checkout, webhooks, bank transfers, reminders) and paying out (SEPA batches)."""

@@ -1,0 +1,275 @@
+"""Payment pages: the business pays; the office records, imports, resolves and pays out. Thin views."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from coop.models import Cooperative
+from coop.money import eur
+from invoicing.models import Invoice, PayoutBatch
+from invoicing.payments import bank, payouts, rules, selectors, services, webhooks
+from invoicing.payments.exceptions import BankImportError, PaymentError, PayoutError
+from invoicing.payments.forms import (
+    BankStatementForm,
+    ManualPaymentForm,
+    PayoutPrepareForm,
+    ResolveAnomalyForm,
+    StripeAccountForm,
+)
+from members.selectors import coop_current_for_staff
+
+
+# --- the business pays ---------------------------------------------------------------------------
+def _pay_page(request: HttpRequest, invoice: Invoice, pay_url: str) -> HttpResponse:
+    summary = selectors.invoice_payment_summary(invoice, today=timezone.localdate())
+    error = ""
+    if request.method == "POST":
+        if not summary.is_payable:
+            error = (_("This invoice has been credited; nothing is owed.") if summary.status == "credited"
+                     else _("This invoice has already been paid. Thank you!"))
+        else:
+            absolute = request.build_absolute_uri(pay_url)
+            try:
+                started = services.checkout_start(
+                    invoice_id=invoice.pk, actor=request.user, locale=(translation.get_language() or "nl")[:2],
+                    success_url=f"{absolute}?result=success", cancel_url=f"{absolute}?result=cancel",
+                )
+            except PaymentError as exc:
+                error = str(exc)
+            else:
+                return HttpResponseRedirect(started.url)
+    result = request.GET.get("result", "")
+    return render(request, "invoicing/payments/invoice_pay.html", {
+        "summary": summary, "invoice": invoice, "error": error, "result": result,
+        "methods": services.payment_method_labels(),
+    }, status=503 if error and request.method == "POST" and summary.is_payable else 200)
+
+
+@login_required
+def invoice_pay(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The portal's pay page for an invoice of one of the contact's businesses."""
+    invoice = Invoice.objects.select_related("coop", "business").filter(pk=invoice_id).first()
+    if invoice is None or not rules.can_pay_invoice(request.user, invoice):
+        raise Http404
+    return _pay_page(request, invoice, reverse("payments:invoice_pay", kwargs={"invoice_id": invoice.pk}))
+
+
+def invoice_pay_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The pay page reached from the invoice e-mail: the signed token is the permission."""
+    invoice = selectors.invoice_get_by_pay_token(token)
+    if invoice is None:
+        raise Http404
+    return _pay_page(request, invoice, reverse("payments:invoice_pay_link", kwargs={"token": token}))
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest, coop_slug: str) -> HttpResponse:
+    """Stripe's webhook for one coop: verified with that coop's own secret."""
+    coop = Cooperative.objects.filter(slug=coop_slug).first()
+    if coop is None:
+        raise Http404
+    result = webhooks.webhook_event_receive(
+        coop=coop, payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+    )
+    return HttpResponse(result.outcome, status=result.status, content_type="text/plain")
+
+
+# --- office ----------------------------------------------------------------------------------------
+def _office(request: HttpRequest, *, coordinator: bool = False, board: bool = False) -> Cooperative:
+    coop = coop_current_for_staff(request)
+    if coop is None:
+        raise PermissionDenied(_("This page is for coordinators and board members."))
+    if coordinator and not rules.is_coordinator(request.user, coop.pk):
+        raise PermissionDenied(_("This page is for coordinators."))
+    if board and not rules.is_board(request.user, coop.pk):
+        raise PermissionDenied(_("This page is for board members."))
+    return coop
+
+
+@login_required
+def office_payments(request: HttpRequest) -> HttpResponse:
+    coop = _office(request)
+    return render(request, "invoicing/payments/payment_overview.html", {
+        "coop": coop,
+        "anomalies": list(selectors.anomaly_list_open(coop=coop)[:100]),
+        "payments": selectors.payment_list_recent(coop=coop),
+        "unmatched": selectors.bank_line_list_unmatched(coop=coop, limit=20),
+        "resolve_form": ResolveAnomalyForm(),
+    })
+
+
+@login_required
+def office_payment_record(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    coop = _office(request, coordinator=True)
+    invoice = selectors.invoice_get_for_coop(coop=coop, invoice_id=invoice_id)
+    if invoice is None:
+        raise Http404
+    summary = selectors.invoice_payment_summary(invoice, today=timezone.localdate())
+    form = ManualPaymentForm(request.POST or None, initial={"received_on": timezone.localdate(),
+                                                              "amount": summary.due.amount})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_record_manual(
+                invoice_id=invoice.pk, amount=eur(form.cleaned_data["amount"]),
+                received_on=form.cleaned_data["received_on"], reference=form.cleaned_data["reference"],
+                actor=request.user,
+            )
+        except PaymentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The payment was recorded."))
+            return redirect("payments:office_payment_record", invoice_id=invoice.pk)
+    return render(request, "invoicing/payments/payment_record.html",
+                  {"form": form, "invoice": invoice, "summary": summary})
+
+
+@login_required
+def office_bank_import(request: HttpRequest) -> HttpResponse:
+    coop = _office(request, coordinator=True)
+    form = BankStatementForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = bank.bank_statement_import(coop=coop, actor=request.user, filename=upload.name,
+                                                content=upload.read())
+        except BankImportError as exc:
+            form.add_error("file", str(exc))
+    return render(request, "invoicing/payments/bank_import.html", {
+        "form": form, "result": result, "unmatched": selectors.bank_line_list_unmatched(coop=coop),
+        "status": 400 if form.errors else 200,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def office_anomaly_resolve(request: HttpRequest, anomaly_id: int) -> HttpResponse:
+    coop = _office(request, coordinator=True)
+    anomaly = selectors.anomaly_get_for_coop(coop=coop, anomaly_id=anomaly_id)
+    if anomaly is None:
+        raise Http404
+    form = ResolveAnomalyForm(request.POST)
+    if form.is_valid():
+        services.anomaly_resolve(anomaly=anomaly, actor=request.user, note=form.cleaned_data["note"])
+        messages.success(request, _("Marked as handled."))
+    else:
+        messages.error(request, _("Write down what you did before marking it handled."))
+    return redirect("payments:office_payments")
+
+
+@login_required
+def office_stripe_account(request: HttpRequest) -> HttpResponse:
+    coop = _office(request, coordinator=True)
+    form = StripeAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stripe_account_set(coop=coop, actor=request.user, **form.cleaned_data)
+        except PaymentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The Stripe keys were saved. They are stored encrypted and not shown again."))
+            return redirect("payments:office_stripe_account")
+    return render(request, "invoicing/payments/stripe_account_form.html", {
+        "form": form, "account": selectors.stripe_account_get(coop=coop), "coop": coop,
+        "webhook_url": request.build_absolute_uri(reverse("payments:stripe_webhook", kwargs={"coop_slug": coop.slug})),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def office_dso(request: HttpRequest) -> HttpResponse:
+    coop = _office(request)
+    return render(request, "invoicing/payments/dso_list.html", {
+        "coop": coop, "rows": selectors.dso_per_business(coop=coop, today=timezone.localdate()), "window_days": 90,
+    })
+
+
+# --- payouts ----------------------------------------------------------------------------------------
+@login_required
+def office_payout_list(request: HttpRequest) -> HttpResponse:
+    coop = _office(request)
+    return render(request, "invoicing/payments/payout_list.html", {
+        "coop": coop, "batches": selectors.payout_batch_list(coop=coop),
+        "can_prepare": rules.is_coordinator(request.user, coop.pk),
+    })
+
+
+@login_required
+def office_payout_prepare(request: HttpRequest) -> HttpResponse:
+    coop = _office(request, coordinator=True)
+    today = timezone.localdate()
+    form = PayoutPrepareForm(request.POST or None, initial={
+        "period_start": today.replace(day=1), "period_end": today, "execution_date": today,
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = payouts.payout_batch_prepare(
+                coop=coop, actor=request.user, period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"], execution_date=form.cleaned_data["execution_date"],
+            )
+        except PayoutError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The batch was prepared. Another board member must now approve it."))
+            return redirect("payments:office_payout_detail", batch_id=batch.pk)
+    return render(request, "invoicing/payments/payout_prepare.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+def _batch(request: HttpRequest, batch_id: int) -> tuple[Cooperative, PayoutBatch]:
+    coop = _office(request)
+    batch = selectors.payout_batch_get_for_coop(coop=coop, batch_id=batch_id)
+    if batch is None:
+        raise Http404
+    return coop, batch
+
+
+@login_required
+def office_payout_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    coop, batch = _batch(request, batch_id)
+    return render(request, "invoicing/payments/payout_detail.html", {
+        "batch": batch, "items": list(batch.items.all()),
+        "is_board": rules.is_board(request.user, coop.pk),
+        "is_preparer": batch.prepared_by_id == request.user.pk,
+    })
+
+
+@login_required
+@require_POST
+def office_payout_action(request: HttpRequest, batch_id: int, action: str) -> HttpResponse:
+    _coop, batch = _batch(request, batch_id)
+    service = {"approve": payouts.payout_batch_approve, "cancel": payouts.payout_batch_cancel,
+               "sent": payouts.payout_batch_mark_sent}.get(action)
+    if service is None:
+        raise Http404
+    try:
+        service(batch_id=batch.pk, actor=request.user)
+    except PayoutError as exc:
+        messages.error(request, str(exc))
+        return render(request, "invoicing/payments/payout_detail.html", {
+            "batch": batch, "items": list(batch.items.all()), "error": str(exc),
+            "is_board": rules.is_board(request.user, batch.coop_id),
+            "is_preparer": batch.prepared_by_id == request.user.pk,
+        }, status=400)
+    messages.success(request, {"approve": _("Approved. The SEPA file is ready to download."),
+                               "cancel": _("The batch was cancelled."),
+                               "sent": _("Marked as sent to the bank.")}[action])
+    return redirect("payments:office_payout_detail", batch_id=batch.pk)
+
+
+@login_required
+def office_payout_download(request: HttpRequest, batch_id: int) -> HttpResponse:
+    _coop, batch = _batch(request, batch_id)
+    if not batch.sepa_file or batch.status == PayoutBatch.Status.CANCELLED:
+        raise Http404
+    return FileResponse(batch.sepa_file.open("rb"), as_attachment=True,
+                        filename=f"sepa-{batch.coop.slug}-{batch.pk}.xml", content_type="application/xml")
