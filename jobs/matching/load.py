@@ -97,11 +97,14 @@ def scope_coops(coop: Cooperative, values: dict[str, Any]) -> list[Cooperative]:
 
 
 def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[Shift], today: dt.date,
-                 members: QuerySet[Member] | None = None, only_active: bool = True) -> Loaded:
+                 members: QuerySet[Member] | None = None, only_active: bool = True,
+                 ignore_planned_shift_id: int | None = None) -> Loaded:
     """Build the engine's arrays for `shifts` (annotated with open_seats) of `coop`.
 
     `members` narrows the members (default: every member of the coops in scope); `only_active`
-    False keeps non-active members in (marked inactive) so an explanation can say so.
+    False keeps non-active members in (marked inactive) so an explanation can say so;
+    `ignore_planned_shift_id` leaves the member's own offer or assignment for that shift out of their
+    planned work (an explanation of that very shift).
     Raises TooManySkills if the shifts need more than 64 different skills.
     """
     coops = scope_coops(coop, values)
@@ -186,9 +189,11 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
         planned = [
             *Assignment.objects.filter(status=Assignment.Status.ACTIVE, member_id__in=member_id_subquery,
                                        shift__date__range=(first, last), shift__status=Shift.Status.OPEN)
+            .exclude(shift_id=ignore_planned_shift_id)
             .values_list("member_id", "shift__date", "shift__start_time", "shift__end_time", "shift__job__category"),
             *Offer.objects.filter(status=Offer.Status.PENDING, member_id__in=member_id_subquery,
                                   shift__date__range=(first, last), shift__status=Shift.Status.OPEN)
+            .exclude(shift_id=ignore_planned_shift_id)
             .values_list("member_id", "shift__date", "shift__start_time", "shift__end_time", "shift__job__category"),
         ]
         for member_id, day, start, end, category in planned:
