@@ -144,6 +144,10 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "coop.lockout.lockout_username"
+# django-axes owns the per-account lockout (and shows account/lockout.html); allauth keeps only its
+# per-IP flood limit, so a person never meets two different "too many tries" messages.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 
 # --- I18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -209,6 +213,11 @@ CELERY_BEAT_SCHEDULE["hours-approve-silently"] = {
     "task": "jobs.hours.tasks.hour_entries_approve_silently_task", "schedule": 3600.0,
 }
 CELERY_BEAT_SCHEDULE["jobs-offers-expire"] = {"task": "jobs.tasks.offers_expire_task", "schedule": 300.0}
+# Invoicing: daily at 02:30, bills the coops whose invoice period (rulebook) ended yesterday.
+CELERY_BEAT_SCHEDULE["invoicing-runs-due"] = {
+    "task": "invoicing.tasks.invoice_runs_due_task",
+    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=2, minute=30),
+}
 
 # --- Caches ---------------------------------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from coop.models import Cooperative
 from members.models import Business, Member, Role, User
@@ -19,6 +20,11 @@ from tests.factories import (
     business_with_contact,
     staff_user,
 )
+
+
+# Two cores shared by many processes: a wall-clock deadline per example only makes tests flaky.
+hypothesis_settings.register_profile("wijkwerk", deadline=None)
+hypothesis_settings.load_profile("wijkwerk")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -34,6 +40,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Rate-limit counters (allauth) live in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
