@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "djmoney",
     "django_htmx",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "django_celery_results",
     "coop",
