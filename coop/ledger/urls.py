@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from coop.ledger import views
+
+urlpatterns = [
+    path("office/books/", views.ledger_books, name="ledger_books"),
+    path("office/books/journal/", views.ledger_journal, name="ledger_journal"),
+]

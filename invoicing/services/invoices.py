@@ -95,9 +95,11 @@ def _vat_breakdown(lines: list[InvoiceLine]) -> list[dict[str, str]]:
 def _invoice_post_to_ledger(*, invoice: Invoice, lines: list[InvoiceLine], actor: Any | None) -> LedgerTransaction:
     coop = invoice.coop
     wages: dict[int, Decimal] = defaultdict(Decimal)
+    names: dict[int, str] = {}
     costs = fund = operating = Decimal(0)
     for line in lines:
         wages[line.member_id] += to_decimal(line.member_wage)
+        names[line.member_id] = str(line.member)
         costs += to_decimal(line.employer_costs)
         fund += to_decimal(line.fund_share)
         operating += to_decimal(line.operating_share)
@@ -111,7 +113,8 @@ def _invoice_post_to_ledger(*, invoice: Invoice, lines: list[InvoiceLine], actor
         legs.append(Leg(acc(AccountCode.VAT_PAYABLE), credit=invoice.total_vat))
     for member_id in sorted(wages):
         if wages[member_id] > 0:
-            legs.append(Leg(acc(AccountCode.WAGES_PAYABLE, member_id=member_id), credit=eur(wages[member_id])))
+            legs.append(Leg(acc(AccountCode.WAGES_PAYABLE, member_id=member_id, name=names[member_id]),
+                            credit=eur(wages[member_id])))
     for code, amount in ((AccountCode.EMPLOYER_COSTS_PAYABLE, costs), (AccountCode.FUND, fund),
                          (AccountCode.OPERATING, operating)):
         if amount > 0:

@@ -1,0 +1,1 @@
+"""Pages of invoicing, split by portal: business, office (coordinators and board), member."""

@@ -1,0 +1,63 @@
+"""Business portal: my invoices, one invoice with its euro trail, the PDF."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from invoicing.selectors import (
+    credit_note_list_for_businesses,
+    invoice_document_context,
+    invoice_get_for_businesses,
+    invoice_list_for_businesses,
+)
+from invoicing.services.credit_notes import credit_note_pdf_render
+from invoicing.services.invoices import invoice_pdf_render
+from invoicing.views.common import pdf_response
+from members.selectors import business_ids_for_contact
+
+
+def _business_ids(request: HttpRequest) -> set[int]:
+    ids = business_ids_for_contact(request.user)
+    if not ids:
+        raise PermissionDenied
+    return ids
+
+
+@login_required
+def business_invoice_list(request: HttpRequest) -> HttpResponse:
+    business_ids = _business_ids(request)
+    page = Paginator(invoice_list_for_businesses(business_ids=business_ids), 50).get_page(request.GET.get("page"))
+    credit_notes = list(credit_note_list_for_businesses(business_ids=business_ids)[:20])
+    return render(request, "invoicing/invoice_list_business.html",
+                  {"page": page, "invoices": page.object_list, "credit_notes": credit_notes})
+
+
+@login_required
+def business_invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = invoice_get_for_businesses(business_ids=_business_ids(request), invoice_id=invoice_id)
+    if invoice is None:
+        raise Http404
+    return render(request, "invoicing/invoice_detail_business.html", invoice_document_context(invoice))
+
+
+@login_required
+def business_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = invoice_get_for_businesses(business_ids=_business_ids(request), invoice_id=invoice_id)
+    if invoice is None:
+        raise Http404
+    invoice = invoice_pdf_render(invoice_id=invoice.pk)
+    return pdf_response(invoice.pdf.open("rb"), f"{invoice.number}.pdf")
+
+
+@login_required
+def business_credit_note_pdf(request: HttpRequest, credit_note_id: int) -> HttpResponse:
+    credit_note = credit_note_list_for_businesses(business_ids=_business_ids(request)).filter(
+        pk=credit_note_id).first()
+    if credit_note is None:
+        raise Http404
+    credit_note = credit_note_pdf_render(credit_note_id=credit_note.pk)
+    return pdf_response(credit_note.pdf.open("rb"), f"{credit_note.number}.pdf")
