@@ -183,6 +183,8 @@ DEFAULT_CURRENCY = "EUR"
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
+# Only read by the filebased backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Wijkwerk <noreply@wijkwerk.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -190,7 +192,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Default: a filesystem broker under var/ so the demo needs no Redis; production sets
 # CELERY_BROKER_URL=redis://... and every web and worker process shares it.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-CELERY_BROKER_DIR = VAR_DIR / "broker"
+CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
 if CELERY_BROKER_URL == "filesystem://":
     for sub in ("out", "processed"):
         (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
@@ -214,6 +216,8 @@ CELERY_BEAT_SCHEDULE["hours-approve-silently"] = {
     "task": "jobs.hours.tasks.hour_entries_approve_silently_task", "schedule": 3600.0,
 }
 CELERY_BEAT_SCHEDULE["jobs-offers-expire"] = {"task": "jobs.tasks.offers_expire_task", "schedule": 300.0}
+# Matching: every quarter hour one round per coop (each round offers all open seats at once).
+CELERY_BEAT_SCHEDULE["matching-rounds"] = {"task": "jobs.matching.tasks.matching_rounds_enqueue_task", "schedule": 900.0}
 # Invoicing: daily at 02:30, bills the coops whose invoice period (rulebook) ended yesterday.
 CELERY_BEAT_SCHEDULE["invoicing-runs-due"] = {
     "task": "invoicing.tasks.invoice_runs_due_task",
