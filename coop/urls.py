@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("members.urls")),
     path("", include("jobs.urls")),
+    path("", include("jobs.matching.urls")),
     path("", include("jobs.hours.urls")),
     path("", include("invoicing.urls")),
     path("", include("invoicing.payments.urls")),
