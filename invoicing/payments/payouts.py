@@ -48,13 +48,17 @@ def _wage_lines(coop: Cooperative, period_end: dt.date) -> list[PayoutLine]:
     # Per member: wages accrued up to the period end, minus everything already paid out (any date),
     # minus what sits in batches prepared but not yet approved (not posted yet).
     accounts = Account.objects.filter(coop=coop, code=AccountCode.WAGES_PAYABLE, member_id__isnull=False)
+    # A reversed posting and its reversal cancel out (a cancelled batch, a credit note's reversal):
+    # leave both out, so a reversal dated after the period still gives the wages back.
+    legs = LedgerLeg.objects.filter(account__in=accounts, transaction__reverses__isnull=True,
+                                    transaction__reversed_by__isnull=True)
     credits = dict(
-        LedgerLeg.objects.filter(account__in=accounts, credit__isnull=False,
+        legs.filter(credit__isnull=False,
                                  transaction__occurred_on__lte=period_end)
         .values_list("account__member_id").annotate(s=Sum("credit")).values_list("account__member_id", "s")
     )
     debits = dict(
-        LedgerLeg.objects.filter(account__in=accounts, debit__isnull=False)
+        legs.filter(debit__isnull=False)
         .values_list("account__member_id").annotate(s=Sum("debit")).values_list("account__member_id", "s")
     )
     pending = dict(
