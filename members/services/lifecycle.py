@@ -56,6 +56,9 @@ def member_resume(*, ctx: AuditContext, member: Member, reason: str = "") -> Mem
     """Resume a paused membership. Raises TransitionNotAllowed (e.g. after leaving)."""
     with transaction.atomic():
         locked = _locked(member)
+        if locked.status != Member.Status.PAUSED:
+            # applied -> active is also in the map, but only admission (with a number) may take it.
+            raise TransitionNotAllowed(_("Only a paused membership can start again."), code="not_paused")
         return _member_transition(
             locked, Member.Status.ACTIVE, ctx=ctx, action="member.resumed", data={"reason": reason.strip()}
         )
