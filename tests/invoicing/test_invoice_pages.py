@@ -38,8 +38,8 @@ def test_business_sees_invoice_with_euro_trail_and_downloads_pdf(client, run_inv
     body = detail.content.decode()
     assert detail.status_code == 200 and "Where does your euro go?" in body
     line = invoice.lines.get()
-    assert format_money(line.fund_share, language="en") in body
-    assert format_money(line.member_wage, language="en") in body
+    assert format_money(line.fund_share, language="nl") in body
+    assert format_money(line.member_wage, language="nl") in body
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
 
