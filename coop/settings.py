@@ -223,6 +223,11 @@ CELERY_BEAT_SCHEDULE["invoicing-runs-due"] = {
     "task": "invoicing.tasks.invoice_runs_due_task",
     "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=2, minute=30),
 }
+# Payments: daily at 09:00, payment reminders on the rulebook's reminder_days schedule.
+CELERY_BEAT_SCHEDULE["payments-reminders"] = {
+    "task": "invoicing.payments.tasks.invoice_reminders_send_task",
+    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=9, minute=0),
+}
 
 # --- Caches ---------------------------------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
