@@ -80,7 +80,8 @@ def offer_accept(
     overlap = member_overlapping_assignment(locked_member, shift)
     if overlap is not None:
         raise ValidationError(
-            _("You already work at that time (%(shift)s). You cannot take two shifts at once.") % {"shift": overlap.shift}
+            _("You already work at that time (%(shift)s). You cannot take two shifts at once.")
+            % {"shift": overlap.shift}
         )
     try:
         with transaction.atomic():

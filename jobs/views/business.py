@@ -79,8 +79,7 @@ def _apply_service_errors(form: JobPostForm, formset: Any, exc: ValidationError)
         for field, errors in exc.message_dict.items():
             target = field if field in form.fields else None
             if field == "shifts":
-                for message in errors:
-                    formset._non_form_errors = formset.non_form_errors() + [message]  # noqa: SLF001
+                formset.non_form_errors().extend(errors)  # the formset's own ErrorList
                 continue
             for message in errors:
                 form.add_error(target, message)

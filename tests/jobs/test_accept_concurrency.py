@@ -74,5 +74,5 @@ def test_the_same_offer_accepted_in_two_tabs_gives_one_assignment(kanaleneiland)
                    lambda: offer_accept(offer_id=offer.pk, member=offer.member, actor=None))
     assert sum(isinstance(r, Assignment) for r in results) == 1
     errors = [r for r in results if isinstance(r, ValidationError)]
-    assert len(errors) == 1 and "already accepted" in str(errors[0]).lower() or "al " in str(errors[0])
+    assert len(errors) == 1
     assert Assignment.objects.count() == 1

@@ -175,3 +175,17 @@ def test_business_cannot_pick_a_member_of_another_coop(client, bakery, bakery_sh
     client.force_login(bakery.contact)
     client.post(reverse("business_shift_pick", args=[bakery_shift.pk]), {"member": jan.pk})
     assert Offer.objects.count() == 0
+
+
+def test_candidates_page_lists_fitting_members_by_first_name(client, bakery, bakery_shift, available_fatima, jan):
+    from tests.jobs.factories import make_available
+
+    make_available(jan)
+    Job.objects.filter(pk=bakery_shift.job_id).update(assign_mode=Job.AssignMode.PICK)
+    client.force_login(bakery.contact)
+    response = client.get(reverse("business_shift_candidates", args=[bakery_shift.pk]))
+    assert response.context["available"] is True
+    members = [c.member for c in response.context["candidates"]]
+    assert available_fatima in members and jan not in members
+    body = response.content.decode()
+    assert "Offer to Fatima" in body and "El Amrani" not in body

@@ -173,3 +173,15 @@ def test_hours_widget_counts_this_week_and_month_against_target(fatima, kanalene
     with translation.override("en"):
         html = render_to_string("jobs/_member_hours_widget.html", {"hours": summary})
     assert "This week: 4 of 20 hours" in html
+
+
+def test_shift_detail_explains_with_the_matching_engine(client, fatima, bakery_shift, forklift):
+    bakery_shift.job.required_skills.add(forklift)
+    client.force_login(fatima.user)
+    response = client.get(reverse("member_shift_detail", args=[bakery_shift.pk]))
+    assert response.status_code == 200
+    assert response.context["explained"] is True
+    reasons = response.context["reasons"]
+    assert reasons and any(not r.ok for r in reasons)  # she lacks the skill and is not available
+    for reason in reasons:
+        assert reason.message in response.content.decode()
