@@ -11,7 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jobs.forms import DayFilterForm, HandAssignForm, ShiftCancelForm
-from jobs.selectors.jobs import member_list_for_hand_assignment, shift_get_for_coordinator, shift_list_unfilled_for_coops
+from jobs.selectors.jobs import (
+    member_list_for_hand_assignment,
+    shift_get_for_coordinator,
+    shift_list_unfilled_for_coops,
+)
 from jobs.services.assignments import assignment_create_by_coordinator
 from jobs.services.jobs import shift_cancel
 from jobs.views.common import error_messages
