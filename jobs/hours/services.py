@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from coop.audit import audit_record
 from coop.rulebook.selectors import rule_value
 from jobs.hours.exceptions import HourEntryTransitionError, HoursError, HoursPermissionError
+from jobs.hours.rules import is_entry_business_contact, is_entry_coop_coordinator
 from jobs.hours.selectors import hour_entries_overlapping
 from jobs.models import Assignment, HourEntry, Shift
 from members.models import Member, Role
@@ -63,10 +64,6 @@ def _hours_validate(
                                 exclude_pk=exclude_pk).exists():
         raise HoursError(_("These times overlap with other hours registered for this member on the same day."),
                          field="start_time")
-
-
-def _entry_coop_id(entry: HourEntry) -> int:
-    return entry.assignment.shift.job.coop_id
 
 
 def _entry_lock(entry_id: int) -> HourEntry:
@@ -189,7 +186,7 @@ def hour_entry_submit(
 
 def _member_entry_lock(*, entry_id: int, member: Member) -> HourEntry:
     entry = _entry_lock(entry_id)
-    if entry.assignment.member_id != member.pk:
+    if entry.assignment.member_id != member.pk:  # the member acting, or the member a coordinator assists
         raise HoursPermissionError(_("These are not your hours."))
     return entry
 
@@ -235,7 +232,7 @@ def hour_entry_dispute(*, entry_id: int, member: Member, actor: Any, reason: str
 
 def _business_entry_lock(*, entry_id: int, actor: Any) -> HourEntry:
     entry = _entry_lock(entry_id)
-    if entry.assignment.shift.job.business_id not in business_ids_for_contact(actor):
+    if not is_entry_business_contact(actor, entry):
         raise HoursPermissionError(_("These hours belong to another business."))
     return entry
 
@@ -366,7 +363,7 @@ def hour_entry_decide_dispute(
         raise HoursError(_("Choose approve or not done."), field="outcome")
     with transaction.atomic():
         entry = _entry_lock(entry_id)
-        if _entry_coop_id(entry) not in coop_ids_for_role(actor, Role.Kind.COORDINATOR):
+        if not is_entry_coop_coordinator(actor, entry):
             raise HoursPermissionError(_("Only a coordinator of this coop can decide this dispute."))
         if entry.status != Status.DISPUTED:
             raise HourEntryTransitionError(_("These hours are not in dispute (any more)."))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jobs.hours import rules as hours_rules  # noqa: F401  (registers the permissions)
 from jobs.hours import selectors, services
 from jobs.hours.exceptions import HoursError, HoursPermissionError
 from jobs.hours.forms import (
@@ -25,8 +26,8 @@ from jobs.hours.forms import (
     HourEntrySubmitForm,
 )
 from jobs.models import HourEntry
-from members.models import Member, Role
-from members.selectors import business_ids_for_contact, coop_ids_for_role, coop_ids_staffed_by, member_for_user
+from members.models import Member
+from members.selectors import business_ids_for_contact, coop_ids_staffed_by, member_for_user
 
 PAGE_SIZE = 100
 
@@ -259,7 +260,7 @@ def hour_entry_dispute_decide(request: HttpRequest, pk: int) -> HttpResponse:
     entry = selectors.hour_entry_get_disputed(coop_ids=_staff_coop_ids(request), entry_id=pk)
     if entry is None:
         raise Http404
-    may_decide = entry.assignment.shift.job.coop_id in coop_ids_for_role(request.user, Role.Kind.COORDINATOR)
+    may_decide = request.user.has_perm("jobs.hours_decide_dispute", entry)
     form = HourEntryDecideForm(request.POST or None, initial={
         "start_time": entry.effective_start_time, "end_time": entry.effective_end_time,
         "break_minutes": entry.effective_break_minutes})

@@ -214,3 +214,32 @@ def test_member_cannot_accept_or_dispute_someone_elses_entry(jan, fatima_assignm
 def test_transitions_map_has_every_status_and_approved_is_final() -> None:
     assert set(HourEntry.TRANSITIONS) == set(HourEntry.Status.values)
     assert HourEntry.TRANSITIONS[HourEntry.Status.APPROVED] == set()
+
+
+def test_coordinator_contests_for_a_member_in_assisted_mode(client, fatima, coordinator, fatima_assignment):  # type: ignore[no-untyped-def]
+    from members.middleware import SESSION_KEY
+
+    fatima.assisted_consent_at = timezone.now()
+    fatima.save(update_fields=["assisted_consent_at"])
+    entry = CorrectedHourEntryFactory(assignment=fatima_assignment)
+    client.force_login(coordinator)
+    session = client.session
+    session[SESSION_KEY] = fatima.pk
+    session.save()
+    response = client.post(reverse("hour_entry_dispute", args=[entry.pk]), {"reason": "She told me at the desk"})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="hour_entry.disputed")
+    assert event.actor == coordinator and event.on_behalf_of == fatima.user and event.consent_note
+
+
+def test_view_permission_follows_the_roles(fatima, jan, bakery, lunetten_shop, coordinator, lunetten_coordinator,  # type: ignore[no-untyped-def]
+                                           outsider, fatima_assignment):
+    entry = SubmittedHourEntryFactory(assignment=fatima_assignment)
+    allowed = {fatima.user, bakery.contact, coordinator}
+    for user in (fatima.user, bakery.contact, coordinator, jan.user, lunetten_shop.contact, lunetten_coordinator,
+                 outsider):
+        assert user.has_perm("jobs.hours_view_entry", entry) == (user in allowed), user
+    assert bakery.contact.has_perm("jobs.hours_handle_entry", entry)
+    assert not fatima.user.has_perm("jobs.hours_handle_entry", entry)
+    assert coordinator.has_perm("jobs.hours_decide_dispute", entry)
+    assert not lunetten_coordinator.has_perm("jobs.hours_decide_dispute", entry)
