@@ -50,6 +50,7 @@ dev-deps: system-deps $(VENV)/.requirements-dev
 
 # *.mo files are build products (gitignored). Skip the venv: it holds Django's own catalogues.
 messages: deps
+	@mkdir -p locale
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=var -v 0
 
 migrate: deps
