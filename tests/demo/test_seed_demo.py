@@ -326,3 +326,20 @@ def test_neighbourhood_specs_carry_valid_identifiers() -> None:
         assert phone_clean(spec.phone) == spec.phone
         assert postcode_clean(spec.postcode) == spec.postcode
         assert spec.postcode[:4] in spec.postcode_areas
+
+
+def test_with_invoices_runs_the_invoice_run_after_seeding(db: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out, err = StringIO(), StringIO()
+    call_command(
+        "seed_demo",
+        members=20,
+        businesses=3,
+        seed=5,
+        with_invoices=True,
+        logins_file=tmp_path / "l.txt",
+        stdout=out,
+        stderr=err,
+    )
+    # The run is optional: whether it billed or reported a failure, the seed itself stays committed.
+    assert "Invoice run Kanaleneiland" in out.getvalue() + err.getvalue()
+    assert Cooperative.objects.count() == 2 and HourEntry.objects.exists()
