@@ -1,7 +1,8 @@
 """`python -m invoicing.stripe_fake`: the local fake Stripe for `make run` (see Procfile.dev).
 
-Environment: STRIPE_FAKE_PORT (12111), STRIPE_FAKE_HOST (127.0.0.1), SITE_URL (where webhooks go,
-http://127.0.0.1:8000), STRIPE_FAKE_SEED (must match the web app's setting).
+Environment: STRIPE_FAKE_PORT (12111), STRIPE_FAKE_HOST (127.0.0.1), STRIPE_FAKE_WEBHOOK_BASE or else
+SITE_URL (the web app webhooks go to, http://127.0.0.1:8000), STRIPE_FAKE_SEED (must match the web
+app's setting; both default to the same development seed).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from invoicing.stripe_fake.server import fake_server_start
 def main() -> None:
     host = os.environ.get("STRIPE_FAKE_HOST", "127.0.0.1")
     port = int(os.environ.get("STRIPE_FAKE_PORT", "12111"))
-    site = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-    app = FakeStripe(webhook_base=f"{site}/payments/webhooks/stripe/", seed=os.environ.get("STRIPE_FAKE_SEED", DEFAULT_SEED))
+    site = (os.environ.get("STRIPE_FAKE_WEBHOOK_BASE") or os.environ.get("SITE_URL") or "http://127.0.0.1:8000")
+    app = FakeStripe(webhook_base=f"{site.rstrip('/')}/payments/webhooks/stripe/",
+                     seed=os.environ.get("STRIPE_FAKE_SEED", DEFAULT_SEED))
     server, base = fake_server_start(app, host=host, port=port)
-    print(f"Fake Stripe listening on {base}; webhooks go to {app.webhook_base}<coop>/", flush=True)  # noqa: T201
+    print(f"Fake Stripe listening on {base}; webhooks go to {app.webhook_base}<coop>/", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         signal.pause()
