@@ -44,8 +44,18 @@ class MemberAdmin(CoopScopedAdmin):
     list_select_related = ["coop", "user"]
     # Status, decisions, numbers and consent change through services (audit rows, e-mails, locks).
     readonly_fields = [
-        "user", "coop", "status", "member_number", "applied_at", "decided_at", "decided_by", "rejection_reason",
-        "share_capital", "share_capital_status", "assisted_consent_at", "assisted_consent_note",
+        "user",
+        "coop",
+        "status",
+        "member_number",
+        "applied_at",
+        "decided_at",
+        "decided_by",
+        "rejection_reason",
+        "share_capital",
+        "share_capital_status",
+        "assisted_consent_at",
+        "assisted_consent_note",
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

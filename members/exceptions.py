@@ -9,7 +9,7 @@ class MembershipError(ValidationError):
     """A membership rule says no (already a member, e-mail taken, wrong status). Nothing changed."""
 
 
-class TransitionNotAllowed(MembershipError):
+class TransitionNotAllowedError(MembershipError):
     """The status change is not in the state machine."""
 
 

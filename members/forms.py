@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
@@ -22,9 +22,15 @@ class StyledForm(forms.Form):
     """A form whose widgets carry the NL Design System (Utrecht) classes and aria-describedby."""
 
     WIDGET_CLASSES = {
-        "textinput": "utrecht-textbox", "emailinput": "utrecht-textbox", "passwordinput": "utrecht-textbox",
-        "numberinput": "utrecht-textbox", "dateinput": "utrecht-textbox", "textarea": "utrecht-textarea",
-        "select": "utrecht-select", "checkboxinput": "utrecht-checkbox", "radioselect": "utrecht-radio-button",
+        "textinput": "utrecht-textbox",
+        "emailinput": "utrecht-textbox",
+        "passwordinput": "utrecht-textbox",
+        "numberinput": "utrecht-textbox",
+        "dateinput": "utrecht-textbox",
+        "textarea": "utrecht-textarea",
+        "select": "utrecht-select",
+        "checkboxinput": "utrecht-checkbox",
+        "radioselect": "utrecht-radio-button",
         "checkboxselectmultiple": "utrecht-checkbox",
     }
 
@@ -75,24 +81,39 @@ class PasswordPairMixin(StyledForm):
 
 class MemberApplicationForm(PasswordPairMixin, forms.Form):
     coop = forms.ModelChoiceField(
-        label=_("Neighbourhood coop"), queryset=Cooperative.objects.none(), required=False,
+        label=_("Neighbourhood coop"),
+        queryset=Cooperative.objects.none(),
+        required=False,
         empty_label=_("Choose for me, from my postcode"),
     )
-    first_name = forms.CharField(label=_("First name"), max_length=100, widget=forms.TextInput(
-        attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(label=_("Last name"), max_length=100, widget=forms.TextInput(
-        attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        label=_("First name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    postcode = forms.CharField(label=_("Postcode"), max_length=8, help_text=_("For example 3526 KL."),
-                               widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=8,
+        help_text=_("For example 3526 KL."),
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
     house_number = forms.CharField(label=_("House number"), max_length=10)
-    phone = forms.CharField(label=_("Phone number"), max_length=20, help_text=_("Mobile or landline, like 06 12345678."),
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
-    iban = forms.CharField(label=_("Bank account (IBAN)"), max_length=42,
-                           help_text=_("We pay your wages into this account."))
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=20,
+        help_text=_("Mobile or landline, like 06 12345678."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    iban = forms.CharField(
+        label=_("Bank account (IBAN)"), max_length=42, help_text=_("We pay your wages into this account.")
+    )
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput(attrs={"autocomplete": "bday"}))
     languages = forms.MultipleChoiceField(
-        label=_("Languages you speak"), choices=Language.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Languages you speak"),
+        choices=Language.choices,
+        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
 
@@ -105,7 +126,9 @@ class MemberApplicationForm(PasswordPairMixin, forms.Form):
         self.coops = coops
         self.user = user
         if len(coops) > 1:
-            self.fields["coop"].queryset = Cooperative.objects.filter(pk__in=[c.pk for c in coops]).order_by("name")
+            cast(forms.ModelChoiceField, self.fields["coop"]).queryset = Cooperative.objects.filter(
+                pk__in=[c.pk for c in coops]
+            ).order_by("name")
         else:
             # One coop: the form shows no trace of a federation.
             del self.fields["coop"]
@@ -122,7 +145,8 @@ class MemberApplicationForm(PasswordPairMixin, forms.Form):
         return validators.date_of_birth_clean(self.cleaned_data["date_of_birth"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.user is None:
             self._check_passwords(data.get("email", ""), data.get("first_name", ""), data.get("last_name", ""))
         if len(self.coops) == 1:
@@ -138,7 +162,9 @@ class MemberApplicationForm(PasswordPairMixin, forms.Form):
 
 class AdmitForm(StyledForm):
     share_capital = forms.ChoiceField(
-        label=_("Share capital"), choices=Member.ShareCapital.choices, widget=forms.RadioSelect,
+        label=_("Share capital"),
+        choices=Member.ShareCapital.choices,
+        widget=forms.RadioSelect,
         initial=Member.ShareCapital.OWED,
     )
 
@@ -148,8 +174,9 @@ class ReasonForm(StyledForm):
 
 
 class OptionalReasonForm(StyledForm):
-    reason = forms.CharField(label=_("Reason (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                             max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
 
 
 class StaffStatusForm(StyledForm):
@@ -159,18 +186,23 @@ class StaffStatusForm(StyledForm):
 
 class MemberSearchForm(StyledForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All"))] + list(Member.Status.choices))
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *list(Member.Status.choices)]
+    )
 
 
 class MemberDetailsForm(StyledForm):
-    phone = forms.CharField(label=_("Phone number"), max_length=20,
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
     iban = forms.CharField(label=_("Bank account (IBAN)"), max_length=42)
     postcode = forms.CharField(label=_("Postcode"), max_length=8)
     house_number = forms.CharField(label=_("House number"), max_length=10)
-    languages = forms.MultipleChoiceField(label=_("Languages you speak"), choices=Language.choices,
-                                          widget=forms.CheckboxSelectMultiple, required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you speak"), choices=Language.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
 
     clean_postcode = _field_cleaner(validators.postcode_clean, "postcode")
     clean_phone = _field_cleaner(validators.phone_clean, "phone")
@@ -184,11 +216,16 @@ def availability_field_name(weekday: int, daypart: int) -> str:
 class WorkerProfileForm(StyledForm):
     target_hours_per_week = forms.IntegerField(label=_("Hours I want to work per week"), min_value=0, max_value=168)
     monthly_earnings_cap = forms.DecimalField(
-        label=_("Most I may earn per month (EUR)"), required=False, min_value=0.01, max_digits=10, decimal_places=2,
+        label=_("Most I may earn per month (EUR)"),
+        required=False,
+        min_value=0.01,
+        max_digits=10,
+        decimal_places=2,
         help_text=_("Leave empty if you have no limit, for example from a benefit."),
     )
-    max_travel = forms.ChoiceField(label=_("How far I want to travel"), choices=WorkerProfile.Travel.choices,
-                                   widget=forms.RadioSelect)
+    max_travel = forms.ChoiceField(
+        label=_("How far I want to travel"), choices=WorkerProfile.Travel.choices, widget=forms.RadioSelect
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -239,7 +276,8 @@ class MemberSkillsForm(StyledForm):
             self.fields[f"skill_{skill.pk}"] = forms.BooleanField(required=False, label=skill.name)
             if skill.requires_certificate:
                 self.fields[f"valid_until_{skill.pk}"] = forms.DateField(
-                    required=False, widget=DateInput(),
+                    required=False,
+                    widget=DateInput(),
                     label=_("%(certificate)s valid until") % {"certificate": skill.certificate_name or skill.name},
                 )
         self._style()
@@ -252,14 +290,16 @@ class MemberSkillsForm(StyledForm):
 
     def chosen(self) -> dict[int, dt.date | None]:
         return {
-            s.pk: self.cleaned_data.get(f"valid_until_{s.pk}") for s in self.skills
+            s.pk: self.cleaned_data.get(f"valid_until_{s.pk}")
+            for s in self.skills
             if self.cleaned_data.get(f"skill_{s.pk}")
         }
 
 
 class ConsentNoteForm(StyledForm):
     note = forms.CharField(
-        label=_("How the member gave consent"), max_length=300,
+        label=_("How the member gave consent"),
+        max_length=300,
         help_text=_("For example: in person at the service desk, with a signed form."),
     )
 
@@ -276,14 +316,19 @@ class SkillForm(StyledForm):
 class BusinessDetailsForm(StyledForm):
     legal_name = forms.CharField(label=_("Legal name"), max_length=200)
     trade_name = forms.CharField(label=_("Trade name"), max_length=200, required=False)
-    vat_id = forms.CharField(label=_("VAT id"), max_length=20, required=False, help_text=_("For example NL123456789B01."))
+    vat_id = forms.CharField(
+        label=_("VAT id"), max_length=20, required=False, help_text=_("For example NL123456789B01.")
+    )
     street = forms.CharField(label=_("Street and number"), max_length=200)
     postcode = forms.CharField(label=_("Postcode"), max_length=8)
     city = forms.CharField(label=_("City"), max_length=100)
     billing_email = forms.EmailField(label=_("E-mail for invoices"))
     phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
     payment_term_days = forms.IntegerField(
-        label=_("Payment term (days)"), required=False, min_value=1, max_value=60,
+        label=_("Payment term (days)"),
+        required=False,
+        min_value=1,
+        max_value=60,
         help_text=_("Leave empty to use the coop's payment term."),
     )
 
@@ -298,8 +343,10 @@ class BusinessDetailsForm(StyledForm):
 class BusinessRegistrationForm(PasswordPairMixin, BusinessDetailsForm):
     kvk_number = forms.CharField(label=_("KvK number"), max_length=12, help_text=_("8 digits."))
     coops = forms.ModelMultipleChoiceField(
-        label=_("Neighbourhood coops you want to work with"), queryset=Cooperative.objects.none(),
-        widget=forms.CheckboxSelectMultiple, required=False,
+        label=_("Neighbourhood coops you want to work with"),
+        queryset=Cooperative.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     run_by_me = forms.BooleanField(label=_("I run this business myself, and I am a member"), required=False)
     contact_first_name = forms.CharField(label=_("Your first name"), max_length=100)
@@ -307,20 +354,37 @@ class BusinessRegistrationForm(PasswordPairMixin, BusinessDetailsForm):
     contact_email = forms.EmailField(label=_("Your e-mail address"), help_text=_("You log in with this address."))
 
     field_order = [
-        "legal_name", "trade_name", "kvk_number", "vat_id", "street", "postcode", "city", "billing_email", "phone",
-        "payment_term_days", "coops", "contact_first_name", "contact_last_name", "contact_email", "password1",
-        "password2", "run_by_me",
+        "legal_name",
+        "trade_name",
+        "kvk_number",
+        "vat_id",
+        "street",
+        "postcode",
+        "city",
+        "billing_email",
+        "phone",
+        "payment_term_days",
+        "coops",
+        "contact_first_name",
+        "contact_last_name",
+        "contact_email",
+        "password1",
+        "password2",
+        "run_by_me",
     ]
 
     clean_kvk_number = _field_cleaner(validators.kvk_clean, "kvk_number")
 
-    def __init__(self, *args: Any, coops: list[Cooperative], user: User | None = None, is_member: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, coops: list[Cooperative], user: User | None = None, is_member: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.coops = coops
+        self.available_coops = coops
         self.user = user
         if len(coops) > 1:
-            self.fields["coops"].queryset = Cooperative.objects.filter(pk__in=[c.pk for c in coops]).order_by("name")
+            cast(forms.ModelMultipleChoiceField, self.fields["coops"]).queryset = Cooperative.objects.filter(
+                pk__in=[c.pk for c in coops]
+            ).order_by("name")
         else:
             del self.fields["coops"]
         if user is not None:
@@ -330,11 +394,12 @@ class BusinessRegistrationForm(PasswordPairMixin, BusinessDetailsForm):
             del self.fields["run_by_me"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.user is None:
             self._check_passwords(data.get("contact_email", ""), data.get("contact_first_name", ""))
-        if len(self.coops) == 1:
-            data["coops"] = list(self.coops)
+        if len(self.available_coops) == 1:
+            data["coops"] = list(self.available_coops)
         elif not data.get("coops"):
             self.add_error("coops", _("Choose at least one coop."))
         else:

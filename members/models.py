@@ -305,7 +305,9 @@ class BusinessRelation(models.Model):
         verbose_name_plural = _("business relations")
         constraints = [
             models.UniqueConstraint(fields=["business", "coop"], name="business_relation_unique"),
-            models.CheckConstraint(condition=models.Q(status__in=["active", "ended"]), name="business_relation_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "ended"]), name="business_relation_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:

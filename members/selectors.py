@@ -175,7 +175,11 @@ class AuditContext:
         return {"actor": self.actor, "on_behalf_of": self.on_behalf_of, "consent_note": self.consent_note}
 
     def record(
-        self, *, action: str, subject: Any = None, data: dict[str, Any] | None = None,
+        self,
+        *,
+        action: str,
+        subject: Any = None,
+        data: dict[str, Any] | None = None,
         coop: Cooperative | None = None,
     ) -> AuditEvent:
         """Write one audit row naming the actor and, when assisting, the member and their consent."""
@@ -214,9 +218,7 @@ def _with_confirmed_email(qs: QuerySet[Member]) -> QuerySet[Member]:
     from allauth.account.models import EmailAddress
     from django.db.models import Exists, OuterRef
 
-    return qs.annotate(
-        email_confirmed=Exists(EmailAddress.objects.filter(user_id=OuterRef("user_id"), verified=True))
-    )
+    return qs.annotate(email_confirmed=Exists(EmailAddress.objects.filter(user_id=OuterRef("user_id"), verified=True)))
 
 
 def member_list_applications(*, coop: Cooperative) -> QuerySet[Member]:
@@ -235,7 +237,9 @@ def member_list_for_office(*, coop: Cooperative, search: str = "", status: str =
         qs = qs.filter(status=status)
     for word in search.split()[:5]:
         q = (
-            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(user__email__icontains=word)
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(user__email__icontains=word)
             | Q(postcode__icontains=word.replace(" ", "").upper())
         )
         if word.isdigit():
@@ -285,9 +289,9 @@ def email_is_confirmed(user: User) -> bool:
 
 def business_list_for_office(*, coop: Cooperative, search: str = "") -> QuerySet[Business]:
     """Businesses working with the coop (active relation)."""
-    qs = Business.objects.filter(
-        relations__coop=coop, relations__status=BusinessRelation.Status.ACTIVE
-    ).select_related("run_by_member")
+    qs = Business.objects.filter(relations__coop=coop, relations__status=BusinessRelation.Status.ACTIVE).select_related(
+        "run_by_member"
+    )
     for word in search.split()[:5]:
         qs = qs.filter(Q(legal_name__icontains=word) | Q(trade_name__icontains=word) | Q(kvk_number=word))
     return qs.order_by("legal_name", "pk").distinct()

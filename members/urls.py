@@ -37,6 +37,9 @@ urlpatterns = [
     path("business/<int:business_id>/", business.business_detail, name="business_detail"),
     path("business/<int:business_id>/edit/", business.business_edit, name="business_edit"),
     path("business/<int:business_id>/contacts/add/", business.business_contact_add_view, name="business_contact_add"),
-    path("business/<int:business_id>/contacts/<int:user_id>/remove/", business.business_contact_remove_view,
-         name="business_contact_remove"),
+    path(
+        "business/<int:business_id>/contacts/<int:user_id>/remove/",
+        business.business_contact_remove_view,
+        name="business_contact_remove",
+    ),
 ]

@@ -47,9 +47,7 @@ def phone_clean(value: str) -> str:
     # National significant numbers in the Netherlands have 9 digits and never start with 0;
     # 6 is mobile, 1-5 and 7 are areas (plus 85/88/91 numbers), 8 and 9 only as 8x/9x service ranges.
     if not re.fullmatch(r"[1-79]\d{8}|8[45578]\d{7}", national):
-        raise ValidationError(
-            _("Enter a Dutch phone number, like 06 12345678 or 030 1234567."), code="phone"
-        )
+        raise ValidationError(_("Enter a Dutch phone number, like 06 12345678 or 030 1234567."), code="phone")
     return f"+31{national}"
 
 
@@ -92,7 +90,8 @@ def date_of_birth_clean(value: dt.date, *, today: dt.date | None = None) -> dt.d
     if age < MINIMUM_AGE:
         raise ValidationError(
             _("You can become a member from the age of %(age)s. You must be 16 or older to apply.")
-            % {"age": MINIMUM_AGE}, code="dob_young",
+            % {"age": MINIMUM_AGE},
+            code="dob_young",
         )
     if value.year < today.year - OLDEST_PLAUSIBLE_AGE:
         raise ValidationError(_("Check your date of birth: the year looks wrong."), code="dob_old")

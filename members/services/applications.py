@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from coop.models import Cooperative
 from coop.money import eur
 from coop.rulebook.selectors import rule_value
 from members import validators
-from members.exceptions import MembershipError, TransitionNotAllowed
+from members.exceptions import MembershipError, TransitionNotAllowedError
 from members.models import Language, Member, User, WorkerProfile
 from members.selectors import AuditContext
 from members.services.emails import email_send_to_user
@@ -86,9 +87,17 @@ def member_apply(
             if Member.objects.filter(user=user).exists():
                 raise MembershipError(_("You are already a member, or you already applied."), code="already_member")
             member = Member.objects.create(
-                user=user, coop=coop, status=Member.Status.APPLIED, first_name=first_name, last_name=last_name,
-                postcode=postcode, house_number=house_number.strip(), phone=phone, iban=iban,
-                date_of_birth=date_of_birth, languages=languages,
+                user=user,
+                coop=coop,
+                status=Member.Status.APPLIED,
+                first_name=first_name,
+                last_name=last_name,
+                postcode=postcode,
+                house_number=house_number.strip(),
+                phone=phone,
+                iban=iban,
+                date_of_birth=date_of_birth,
+                languages=languages,
             )
             AuditContext(actor=user).record(
                 action="member.applied", subject=member, coop=coop, data={"coop": coop.slug}
@@ -102,28 +111,32 @@ def member_apply(
     return member
 
 
-def member_admit(
-    *, ctx: AuditContext, member: Member, share_capital_paid: bool, on: dt.date | None = None
-) -> Member:
+def member_admit(*, ctx: AuditContext, member: Member, share_capital_paid: bool, on: dt.date | None = None) -> Member:
     """Admit an applicant: next member number in the coop, share capital from the rulebook, a worker profile.
 
-    Raises TransitionNotAllowed if the member is not (any longer) an applicant.
+    Raises TransitionNotAllowedError if the member is not (any longer) an applicant.
     """
     with transaction.atomic():
         # Lock the coop row first: member numbers are handed out one at a time per coop.
         coop = Cooperative.objects.select_for_update().get(pk=member.coop_id)
         locked = _locked(member)
         if locked.status != Member.Status.APPLIED:
-            raise TransitionNotAllowed(_("This person is not waiting for a decision."), code="not_applied")
+            raise TransitionNotAllowedError(_("This person is not waiting for a decision."), code="not_applied")
         share_capital = eur(rule_value(coop, "membership_share_capital", on=on))
         number = (Member.objects.filter(coop=coop).aggregate(m=Max("member_number"))["m"] or 0) + 1
         status = Member.ShareCapital.PAID if share_capital_paid else Member.ShareCapital.OWED
         _member_transition(
-            locked, Member.Status.ACTIVE, ctx=ctx, action="member.admitted",
+            locked,
+            Member.Status.ACTIVE,
+            ctx=ctx,
+            action="member.admitted",
             data={"member_number": number, "share_capital": str(share_capital.amount), "share_capital_status": status},
             fields={
-                "member_number": number, "share_capital": share_capital, "share_capital_status": status,
-                "decided_at": timezone.now(), "decided_by": ctx.actor,
+                "member_number": number,
+                "share_capital": share_capital,
+                "share_capital_status": status,
+                "decided_at": timezone.now(),
+                "decided_by": ctx.actor,
             },
         )
         WorkerProfile.objects.get_or_create(member=locked)
@@ -136,17 +149,22 @@ def member_admit(
 def member_reject(*, ctx: AuditContext, member: Member, reason: str) -> Member:
     """Reject an application with a reason, which is e-mailed to the applicant.
 
-    Raises MembershipError (no reason) or TransitionNotAllowed.
+    Raises MembershipError (no reason) or TransitionNotAllowedError.
     """
     reason = _reason_required(reason)
     with transaction.atomic():
         locked = _locked(member)
         _member_transition(
-            locked, Member.Status.REJECTED, ctx=ctx, action="member.rejected", data={"reason": reason},
+            locked,
+            Member.Status.REJECTED,
+            ctx=ctx,
+            action="member.rejected",
+            data={"reason": reason},
             fields={"rejection_reason": reason, "decided_at": timezone.now(), "decided_by": ctx.actor},
         )
         email_send_to_user(
-            user=locked.user, template="members/member_rejected",
+            user=locked.user,
+            template="members/member_rejected",
             context={"member": locked, "coop": locked.coop, "reason": reason},
         )
     return locked

@@ -16,9 +16,7 @@ def assisted_mode_start(*, actor: object, member: Member) -> Member:
     """
     allowed = member_get_for_assistance(user=actor, member_id=member.pk)
     if allowed is None:
-        raise MembershipError(
-            _("You can only help members of your coop who gave their consent."), code="no_consent"
-        )
+        raise MembershipError(_("You can only help members of your coop who gave their consent."), code="no_consent")
     AuditContext(actor=actor, on_behalf_of=allowed.user, consent_note=allowed.assisted_consent_note).record(
         action="member.assisted_started", subject=allowed, coop=allowed.coop
     )

@@ -25,8 +25,17 @@ MAX_PAYMENT_TERM_DAYS = 60
 
 
 def _business_fields_clean(
-    *, legal_name: str, trade_name: str, kvk_number: str, vat_id: str, street: str, postcode: str, city: str,
-    billing_email: str, phone: str, payment_term_days: int | None,
+    *,
+    legal_name: str,
+    trade_name: str,
+    kvk_number: str,
+    vat_id: str,
+    street: str,
+    postcode: str,
+    city: str,
+    billing_email: str,
+    phone: str,
+    payment_term_days: int | None,
 ) -> dict[str, Any]:
     errors: dict[str, list[ValidationError]] = {}
 
@@ -103,8 +112,16 @@ def business_register(
     Raises ValidationError (bad input) or BusinessError (KvK or e-mail already registered).
     """
     fields = _business_fields_clean(
-        legal_name=legal_name, trade_name=trade_name, kvk_number=kvk_number, vat_id=vat_id, street=street,
-        postcode=postcode, city=city, billing_email=billing_email, phone=phone, payment_term_days=payment_term_days,
+        legal_name=legal_name,
+        trade_name=trade_name,
+        kvk_number=kvk_number,
+        vat_id=vat_id,
+        street=street,
+        postcode=postcode,
+        city=city,
+        billing_email=billing_email,
+        phone=phone,
+        payment_term_days=payment_term_days,
     )
     if not coops:
         raise ValidationError({"coops": [_("Choose at least one coop.")]})
@@ -121,11 +138,17 @@ def business_register(
             address = None
             if contact_user is None:
                 if User.objects.filter(email__iexact=contact_email).exists():
-                    raise BusinessError({"contact_email": [
-                        _("There is already an account with this e-mail address. Log in first, then register.")
-                    ]})
+                    raise BusinessError(
+                        {
+                            "contact_email": [
+                                _("There is already an account with this e-mail address. Log in first, then register.")
+                            ]
+                        }
+                    )
                 contact_user = User.objects.create_user(
-                    email=contact_email, password=password, first_name=contact_first_name.strip(),
+                    email=contact_email,
+                    password=password,
+                    first_name=contact_first_name.strip(),
                     last_name=contact_last_name.strip(),
                 )
                 address = EmailAddress.objects.create(
@@ -137,9 +160,14 @@ def business_register(
             Role.objects.create(user=contact_user, kind=Role.Kind.BUSINESS_CONTACT, business=business)
             for coop in coops:
                 AuditContext(actor=contact_user).record(
-                    action="business.registered", subject=business, coop=coop,
-                    data={"kvk_number": business.kvk_number, "contact": contact_user.email,
-                          "run_by_member": run_by_member.pk if run_by_member else None},
+                    action="business.registered",
+                    subject=business,
+                    coop=coop,
+                    data={
+                        "kvk_number": business.kvk_number,
+                        "contact": contact_user.email,
+                        "run_by_member": run_by_member.pk if run_by_member else None,
+                    },
                 )
             if address is not None:
                 address.send_confirmation(request, signup=True)
@@ -148,8 +176,17 @@ def business_register(
     return business
 
 
-BUSINESS_EDITABLE = ("legal_name", "trade_name", "vat_id", "street", "postcode", "city", "billing_email", "phone",
-                     "payment_term_days")
+BUSINESS_EDITABLE = (
+    "legal_name",
+    "trade_name",
+    "vat_id",
+    "street",
+    "postcode",
+    "city",
+    "billing_email",
+    "phone",
+    "payment_term_days",
+)
 
 
 def business_update(*, ctx: AuditContext, business: Business, **changes: Any) -> Business:
@@ -188,17 +225,23 @@ def business_contact_add(
         user = User.objects.filter(email__iexact=email).first()
         created = user is None
         if user is None:
-            user = User.objects.create_user(email=email, password=None, first_name=first_name.strip(),
-                                            last_name=last_name.strip())
+            user = User.objects.create_user(
+                email=email, password=None, first_name=first_name.strip(), last_name=last_name.strip()
+            )
             EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
         if Role.objects.filter(user=user, kind=Role.Kind.BUSINESS_CONTACT, business=locked).exists():
             raise BusinessError(_("This person can already act for the business."), code="already_contact")
         role = Role.objects.create(user=user, kind=Role.Kind.BUSINESS_CONTACT, business=locked)
         for relation in locked.relations.select_related("coop"):
-            ctx.record(action="business.contact_added", subject=locked, coop=relation.coop,
-                       data={"contact": email, "new_account": created})
+            ctx.record(
+                action="business.contact_added",
+                subject=locked,
+                coop=relation.coop,
+                data={"contact": email, "new_account": created},
+            )
         email_send_to_user(
-            user=user, template="members/business_contact_added",
+            user=user,
+            template="members/business_contact_added",
             context={"business": locked, "new_account": created, "added_by": ctx.actor},
         )
     return role

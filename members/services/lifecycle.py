@@ -7,19 +7,27 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from members.exceptions import MembershipError, TransitionNotAllowed
+from members.exceptions import MembershipError, TransitionNotAllowedError
 from members.models import Member
 from members.selectors import AuditContext
 
 
 def _member_transition(
-    member: Member, to: str, *, ctx: AuditContext, action: str, data: dict[str, Any] | None = None,
+    member: Member,
+    to: str,
+    *,
+    ctx: AuditContext,
+    action: str,
+    data: dict[str, Any] | None = None,
     fields: dict[str, Any] | None = None,
 ) -> Member:
-    """Move a locked member to `to` if the map allows it; save with update_fields and audit. Raises TransitionNotAllowed."""
+    """Move a locked member to `to` if the map allows it; save with update_fields and audit.
+
+    Raises TransitionNotAllowedError.
+    """
     old = member.status
     if to not in Member.TRANSITIONS[old]:
-        raise TransitionNotAllowed(
+        raise TransitionNotAllowedError(
             _("This is not possible now: the membership is %(status)s.") % {"status": member.get_status_display()},
             code="transition",
         )
@@ -44,7 +52,7 @@ def _reason_required(reason: str) -> str:
 
 
 def member_pause(*, ctx: AuditContext, member: Member, reason: str = "") -> Member:
-    """Pause an active membership (no offers while paused). Raises TransitionNotAllowed."""
+    """Pause an active membership (no offers while paused). Raises TransitionNotAllowedError."""
     with transaction.atomic():
         locked = _locked(member)
         return _member_transition(
@@ -53,19 +61,19 @@ def member_pause(*, ctx: AuditContext, member: Member, reason: str = "") -> Memb
 
 
 def member_resume(*, ctx: AuditContext, member: Member, reason: str = "") -> Member:
-    """Resume a paused membership. Raises TransitionNotAllowed (e.g. after leaving)."""
+    """Resume a paused membership. Raises TransitionNotAllowedError (e.g. after leaving)."""
     with transaction.atomic():
         locked = _locked(member)
         if locked.status != Member.Status.PAUSED:
             # applied -> active is also in the map, but only admission (with a number) may take it.
-            raise TransitionNotAllowed(_("Only a paused membership can start again."), code="not_paused")
+            raise TransitionNotAllowedError(_("Only a paused membership can start again."), code="not_paused")
         return _member_transition(
             locked, Member.Status.ACTIVE, ctx=ctx, action="member.resumed", data={"reason": reason.strip()}
         )
 
 
 def member_leave(*, ctx: AuditContext, member: Member, reason: str = "") -> Member:
-    """End a membership for good; history is kept. Raises TransitionNotAllowed."""
+    """End a membership for good; history is kept. Raises TransitionNotAllowedError."""
     with transaction.atomic():
         locked = _locked(member)
         return _member_transition(

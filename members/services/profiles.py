@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,11 +26,17 @@ def _iban_hint(iban: str) -> str:
 
 
 def member_details_update(
-    *, ctx: AuditContext, member: Member, phone: str, iban: str, postcode: str, house_number: str,
+    *,
+    ctx: AuditContext,
+    member: Member,
+    phone: str,
+    iban: str,
+    postcode: str,
+    house_number: str,
     languages: list[str],
 ) -> Member:
     """Change a member's contact and bank details. Raises ValidationError on bad input."""
-    new = {
+    new: dict[str, Any] = {
         "phone": validators.phone_clean(phone),
         "iban": validators.iban_clean(iban),
         "postcode": validators.postcode_clean(postcode),
@@ -41,7 +48,7 @@ def member_details_update(
         changed = {name: value for name, value in new.items() if getattr(locked, name) != value}
         if not changed:
             return locked
-        data = {
+        data: dict[str, Any] = {
             name: {"old": getattr(locked, name), "new": value} for name, value in changed.items() if name != "iban"
         }
         if "iban" in changed:
@@ -54,8 +61,13 @@ def member_details_update(
 
 
 def worker_profile_update(
-    *, ctx: AuditContext, member: Member, target_hours_per_week: int, monthly_earnings_cap: Decimal | None,
-    max_travel: str, availability_mask: int,
+    *,
+    ctx: AuditContext,
+    member: Member,
+    target_hours_per_week: int,
+    monthly_earnings_cap: Decimal | None,
+    max_travel: str,
+    availability_mask: int,
 ) -> WorkerProfile:
     """Save hours goal, earnings cap, travel and weekly availability. Raises ValidationError."""
     if not 0 <= availability_mask <= FULL_WEEK_MASK:
@@ -106,22 +118,29 @@ def member_skills_set(
         if skill is None:
             errors.append(ValidationError(_("Choose skills from the list."), code="skill"))
         elif skill.requires_certificate and valid_until is None:
-            errors.append(ValidationError(
-                _("%(skill)s needs a certificate (%(certificate)s): fill in until when it is valid.")
-                % {"skill": skill.name, "certificate": skill.certificate_name or skill.name}, code="certificate",
-            ))
+            errors.append(
+                ValidationError(
+                    _("%(skill)s needs a certificate (%(certificate)s): fill in until when it is valid.")
+                    % {"skill": skill.name, "certificate": skill.certificate_name or skill.name},
+                    code="certificate",
+                )
+            )
         elif skill.requires_certificate and valid_until is not None and valid_until < today:
-            errors.append(ValidationError(
-                _("Your certificate for %(skill)s has expired. Renew it first.") % {"skill": skill.name},
-                code="certificate_expired",
-            ))
+            errors.append(
+                ValidationError(
+                    _("Your certificate for %(skill)s has expired. Renew it first.") % {"skill": skill.name},
+                    code="certificate_expired",
+                )
+            )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         locked = Member.objects.select_for_update().select_related("coop").get(pk=member.pk)
         profile, _created = WorkerProfile.objects.get_or_create(member=locked)
         current = {ms.skill_id: ms for ms in profile.member_skills.all()}
-        old = {str(k): (str(v.certificate_valid_until) if v.certificate_valid_until else None) for k, v in current.items()}
+        old = {
+            str(k): (str(v.certificate_valid_until) if v.certificate_valid_until else None) for k, v in current.items()
+        }
         for skill_id in set(current) - set(skills):
             current[skill_id].delete()
         result = []
@@ -134,7 +153,9 @@ def member_skills_set(
                 ms.certificate_valid_until = valid_until
                 ms.save(update_fields=["certificate_valid_until"])
             result.append(ms)
-        new = {str(ms.skill_id): (str(ms.certificate_valid_until) if ms.certificate_valid_until else None) for ms in result}
+        new = {
+            str(ms.skill_id): (str(ms.certificate_valid_until) if ms.certificate_valid_until else None) for ms in result
+        }
         if old != new:
             ctx.record(action="member.skills_changed", subject=locked, coop=locked.coop, data={"old": old, "new": new})
     return result

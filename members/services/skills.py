@@ -27,19 +27,31 @@ def _skill_fields_clean(
     if errors:
         raise ValidationError(errors)
     return {
-        "slug": slug, "name_nl": name_nl.strip(), "name_en": name_en.strip(),
+        "slug": slug,
+        "name_nl": name_nl.strip(),
+        "name_en": name_en.strip(),
         "requires_certificate": requires_certificate,
         "certificate_name": certificate_name.strip() if requires_certificate else "",
     }
 
 
 def skill_create(
-    *, ctx: AuditContext, slug: str, name_nl: str, name_en: str, requires_certificate: bool = False,
+    *,
+    ctx: AuditContext,
+    slug: str,
+    name_nl: str,
+    name_en: str,
+    requires_certificate: bool = False,
     certificate_name: str = "",
 ) -> Skill:
     """Add a skill. Raises ValidationError (missing names, code taken)."""
-    fields = _skill_fields_clean(slug=slug, name_nl=name_nl, name_en=name_en,
-                                 requires_certificate=requires_certificate, certificate_name=certificate_name)
+    fields = _skill_fields_clean(
+        slug=slug,
+        name_nl=name_nl,
+        name_en=name_en,
+        requires_certificate=requires_certificate,
+        certificate_name=certificate_name,
+    )
     try:
         with transaction.atomic():
             if Skill.objects.filter(slug=fields["slug"]).exists():
@@ -52,12 +64,22 @@ def skill_create(
 
 
 def skill_update(
-    *, ctx: AuditContext, skill: Skill, slug: str, name_nl: str, name_en: str, requires_certificate: bool,
-    certificate_name: str, is_active: bool,
+    *,
+    ctx: AuditContext,
+    skill: Skill,
+    slug: str,
+    name_nl: str,
+    name_en: str,
+    requires_certificate: bool,
+    certificate_name: str,
+    is_active: bool,
 ) -> Skill:
     """Edit a skill, or take it out of use (members keep it in their history). Raises ValidationError."""
     fields: dict[str, object] = _skill_fields_clean(
-        slug=slug, name_nl=name_nl, name_en=name_en, requires_certificate=requires_certificate,
+        slug=slug,
+        name_nl=name_nl,
+        name_en=name_en,
+        requires_certificate=requires_certificate,
         certificate_name=certificate_name,
     )
     fields["is_active"] = is_active

@@ -44,10 +44,17 @@ def business_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def business_detail(request: HttpRequest, business_id: int) -> HttpResponse:
     business = _business_or_404(request, business_id)
-    return render(request, "members/business_detail.html", {
-        "business": business, "contacts": business_contact_list(business),
-        "relations": business_relation_list(business), "contact_form": ContactAddForm(), "office": False,
-    })
+    return render(
+        request,
+        "members/business_detail.html",
+        {
+            "business": business,
+            "contacts": business_contact_list(business),
+            "relations": business_relation_list(business),
+            "contact_form": ContactAddForm(),
+            "office": False,
+        },
+    )
 
 
 @login_required
@@ -62,8 +69,12 @@ def business_edit(request: HttpRequest, business_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The business details are saved."))
             return redirect("business_detail", business_id=business.pk)
-    return render(request, "members/business_edit.html", {"business": business, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "members/business_edit.html",
+        {"business": business, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -77,13 +88,24 @@ def business_contact_add_view(request: HttpRequest, business_id: int) -> HttpRes
         except ValidationError as exc:
             form_add_service_error(form, exc)
         else:
-            messages.success(request, _("%(email)s can now act for the business. We sent them an e-mail.")
-                             % {"email": form.cleaned_data["email"]})
+            messages.success(
+                request,
+                _("%(email)s can now act for the business. We sent them an e-mail.")
+                % {"email": form.cleaned_data["email"]},
+            )
             return redirect("business_detail", business_id=business.pk)
-    return render(request, "members/business_detail.html", {
-        "business": business, "contacts": business_contact_list(business),
-        "relations": business_relation_list(business), "contact_form": form, "office": False,
-    }, status=400)
+    return render(
+        request,
+        "members/business_detail.html",
+        {
+            "business": business,
+            "contacts": business_contact_list(business),
+            "relations": business_relation_list(business),
+            "contact_form": form,
+            "office": False,
+        },
+        status=400,
+    )
 
 
 @login_required

@@ -67,11 +67,15 @@ def _member_or_404(coop: Cooperative, member_id: int) -> Member:
 def office_home(request: HttpRequest) -> HttpResponse:
     coop = _office_coop(request)
     applications = member_list_applications(coop=coop)
-    return render(request, "members/office_home.html", {
-        "coop": coop,
-        "application_count": applications.count(),
-        "confirmed_count": applications.filter(email_confirmed=True).count(),
-    })
+    return render(
+        request,
+        "members/office_home.html",
+        {
+            "coop": coop,
+            "application_count": applications.count(),
+            "confirmed_count": applications.filter(email_confirmed=True).count(),  # type: ignore[misc]
+        },
+    )
 
 
 @login_required
@@ -96,11 +100,15 @@ def office_application_detail(request: HttpRequest, member_id: int) -> HttpRespo
         try:
             if request.POST.get("decision") == "admit" and admit_form.is_valid():
                 member = member_admit(
-                    ctx=ctx, member=member,
+                    ctx=ctx,
+                    member=member,
                     share_capital_paid=admit_form.cleaned_data["share_capital"] == Member.ShareCapital.PAID,
                 )
-                messages.success(request, _("%(name)s is now member number %(number)s.")
-                                 % {"name": member.full_name, "number": member.member_number})
+                messages.success(
+                    request,
+                    _("%(name)s is now member number %(number)s.")
+                    % {"name": member.full_name, "number": member.member_number},
+                )
                 return redirect("office_application_list")
             if request.POST.get("decision") == "reject" and reject_form.is_valid():
                 member_reject(ctx=ctx, member=member, reason=reject_form.cleaned_data["reason"])
@@ -108,9 +116,17 @@ def office_application_detail(request: HttpRequest, member_id: int) -> HttpRespo
                 return redirect("office_application_list")
         except ValidationError as exc:
             form_add_service_error(reject_form if request.POST.get("decision") == "reject" else admit_form, exc)
-    return render(request, "members/application_detail.html", {
-        "coop": coop, "member": member, "admit_form": admit_form, "reject_form": reject_form,
-    }, status=200 if request.method == "GET" else 400)
+    return render(
+        request,
+        "members/application_detail.html",
+        {
+            "coop": coop,
+            "member": member,
+            "admit_form": admit_form,
+            "reject_form": reject_form,
+        },
+        status=200 if request.method == "GET" else 400,
+    )
 
 
 @login_required
@@ -123,8 +139,9 @@ def office_member_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, member_list_for_office(coop=coop, search=search, status=status))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "members/member_list.html",
-                  {"coop": coop, "form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "members/member_list.html", {"coop": coop, "form": form, "page": page, "query": query.urlencode()}
+    )
 
 
 @login_required
@@ -133,14 +150,21 @@ def office_member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member_or_404(coop, member_id)
     if not request.user.has_perm("members.view_member", member):
         raise Http404
-    return render(request, "members/member_detail.html", {
-        "coop": coop, "member": member, "member_skills": member_skill_list(member),
-        "audit_events": audit_list_for_member(member),
-        "status_form": StaffStatusForm(), "consent_form": ConsentNoteForm(),
-        "allowed": sorted(Member.TRANSITIONS[member.status]),
-        "can_assist": request.user.has_perm("members.act_for_member", member)
-        and member.status != Member.Status.LEFT,
-    })
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "coop": coop,
+            "member": member,
+            "member_skills": member_skill_list(member),
+            "audit_events": audit_list_for_member(member),
+            "status_form": StaffStatusForm(),
+            "consent_form": ConsentNoteForm(),
+            "allowed": sorted(Member.TRANSITIONS[member.status]),
+            "can_assist": request.user.has_perm("members.act_for_member", member)
+            and member.status != Member.Status.LEFT,
+        },
+    )
 
 
 @login_required
@@ -162,12 +186,21 @@ def office_member_status(request: HttpRequest, member_id: int) -> HttpResponse:
             return redirect("office_member_detail", member_id=member.pk)
     else:
         messages.error(request, _("Choose what to do and give a reason."))
-    return render(request, "members/member_detail.html", {
-        "coop": coop, "member": member, "member_skills": member_skill_list(member),
-        "audit_events": audit_list_for_member(member), "status_form": form, "consent_form": ConsentNoteForm(),
-        "allowed": sorted(Member.TRANSITIONS[member.status]),
-        "can_assist": request.user.has_perm("members.act_for_member", member),
-    }, status=400)
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "coop": coop,
+            "member": member,
+            "member_skills": member_skill_list(member),
+            "audit_events": audit_list_for_member(member),
+            "status_form": form,
+            "consent_form": ConsentNoteForm(),
+            "allowed": sorted(Member.TRANSITIONS[member.status]),
+            "can_assist": request.user.has_perm("members.act_for_member", member),
+        },
+        status=400,
+    )
 
 
 @login_required
@@ -200,8 +233,11 @@ def office_assisted_start(request: HttpRequest, member_id: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("office_member_detail", member_id=member.pk)
     request.session[ASSISTED_SESSION_KEY] = member.pk
-    messages.success(request, _("You are now helping %(name)s. Everything you do is recorded in their name and yours.")
-                     % {"name": member.full_name})
+    messages.success(
+        request,
+        _("You are now helping %(name)s. Everything you do is recorded in their name and yours.")
+        % {"name": member.full_name},
+    )
     return redirect("member_home")
 
 
@@ -231,11 +267,18 @@ def office_business_detail(request: HttpRequest, business_id: int) -> HttpRespon
     business: Business | None = business_get_for_office(coop=coop, business_id=business_id)
     if business is None or not request.user.has_perm("members.view_business", business):
         raise Http404
-    return render(request, "members/business_detail.html", {
-        "coop": coop, "business": business, "contacts": business_contact_list(business),
-        "relations": business_relation_list(business), "audit_events": audit_list_for_subject(business),
-        "office": True,
-    })
+    return render(
+        request,
+        "members/business_detail.html",
+        {
+            "coop": coop,
+            "business": business,
+            "contacts": business_contact_list(business),
+            "relations": business_relation_list(business),
+            "audit_events": audit_list_for_subject(business),
+            "office": True,
+        },
+    )
 
 
 @login_required
@@ -252,8 +295,10 @@ def office_skill_edit(request: HttpRequest, skill_id: int | None = None) -> Http
     skill = get_object_or_404(Skill, pk=skill_id) if skill_id else None
     initial = {}
     if skill is not None:
-        initial = {f: getattr(skill, f) for f in ("slug", "name_nl", "name_en", "requires_certificate",
-                                                  "certificate_name", "is_active")}
+        initial = {
+            f: getattr(skill, f)
+            for f in ("slug", "name_nl", "name_en", "requires_certificate", "certificate_name", "is_active")
+        }
     form = SkillForm(request.POST or None, initial=initial or {"is_active": True})
     if request.method == "POST" and form.is_valid():
         ctx = AuditContext.for_user(request.user)
@@ -269,5 +314,9 @@ def office_skill_edit(request: HttpRequest, skill_id: int | None = None) -> Http
         else:
             messages.success(request, _("The skill is saved."))
             return redirect("office_skill_list")
-    return render(request, "members/skill_form.html", {"coop": coop, "form": form, "skill": skill},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "members/skill_form.html",
+        {"coop": coop, "form": form, "skill": skill},
+        status=400 if request.method == "POST" else 200,
+    )

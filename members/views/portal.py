@@ -56,9 +56,15 @@ def _closed(request: HttpRequest, member: Member) -> HttpResponse | None:
 @login_required
 def member_home(request: HttpRequest) -> HttpResponse:
     member, ctx = _portal_member(request)
-    return render(request, "members/member_home.html", {
-        "member": member, "assisted": ctx.is_assisted, "email_confirmed": email_is_confirmed(member.user),
-    })
+    return render(
+        request,
+        "members/member_home.html",
+        {
+            "member": member,
+            "assisted": ctx.is_assisted,
+            "email_confirmed": email_is_confirmed(member.user),
+        },
+    )
 
 
 @login_required
@@ -66,8 +72,13 @@ def member_details(request: HttpRequest) -> HttpResponse:
     member, ctx = _portal_member(request, write=request.method == "POST")
     if (closed := _closed(request, member)) is not None:
         return closed
-    initial = {"phone": member.phone, "iban": member.iban, "postcode": member.postcode,
-               "house_number": member.house_number, "languages": member.languages}
+    initial = {
+        "phone": member.phone,
+        "iban": member.iban,
+        "postcode": member.postcode,
+        "house_number": member.house_number,
+        "languages": member.languages,
+    }
     form = MemberDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,8 +88,12 @@ def member_details(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your details are saved."))
             return redirect("member_home")
-    return render(request, "members/member_details.html", {"member": member, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "members/member_details.html",
+        {"member": member, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -86,15 +101,21 @@ def member_profile(request: HttpRequest) -> HttpResponse:
     member, ctx = _portal_member(request, write=request.method == "POST")
     if (closed := _closed(request, member)) is not None:
         return closed
-    profile, _created = WorkerProfile.objects.get_or_create(member=member) if request.method == "POST" else (
-        WorkerProfile.objects.filter(member=member).first() or WorkerProfile(member=member), False)
+    profile, _created = (
+        WorkerProfile.objects.get_or_create(member=member)
+        if request.method == "POST"
+        else (WorkerProfile.objects.filter(member=member).first() or WorkerProfile(member=member), False)
+    )
     form = WorkerProfileForm(request.POST or None, initial=WorkerProfileForm.initial_for(profile))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             worker_profile_update(
-                ctx=ctx, member=member, target_hours_per_week=data["target_hours_per_week"],
-                monthly_earnings_cap=data["monthly_earnings_cap"], max_travel=data["max_travel"],
+                ctx=ctx,
+                member=member,
+                target_hours_per_week=data["target_hours_per_week"],
+                monthly_earnings_cap=data["monthly_earnings_cap"],
+                max_travel=data["max_travel"],
                 availability_mask=form.availability_mask(),
             )
         except ValidationError as exc:
@@ -102,9 +123,16 @@ def member_profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your work profile is saved."))
             return redirect("member_profile")
-    return render(request, "members/member_profile.html", {
-        "member": member, "form": form, "member_skills": member_skill_list(member),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "members/member_profile.html",
+        {
+            "member": member,
+            "form": form,
+            "member_skills": member_skill_list(member),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -126,8 +154,12 @@ def member_skills(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your skills are saved."))
             return redirect("member_profile")
-    return render(request, "members/member_skills.html", {"member": member, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "members/member_skills.html",
+        {"member": member, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -147,16 +179,24 @@ def member_status(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Your membership status is changed."))
                 return redirect("member_home")
-    return render(request, "members/member_status.html", {
-        "member": member, "form": form, "allowed": Member.TRANSITIONS[member.status],
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "members/member_status.html",
+        {
+            "member": member,
+            "form": form,
+            "allowed": Member.TRANSITIONS[member.status],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
 def member_history(request: HttpRequest) -> HttpResponse:
     member, _ctx = _portal_member(request)
-    return render(request, "members/member_history.html",
-                  {"member": member, "audit_events": audit_list_for_member(member)})
+    return render(
+        request, "members/member_history.html", {"member": member, "audit_events": audit_list_for_member(member)}
+    )
 
 
 @login_required

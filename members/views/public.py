@@ -48,10 +48,19 @@ def member_apply(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             member = member_apply_service(
-                coop=data["coop"], first_name=data["first_name"], last_name=data["last_name"],
-                postcode=data["postcode"], house_number=data["house_number"], phone=data["phone"], iban=data["iban"],
-                date_of_birth=data["date_of_birth"], languages=data["languages"], email=data.get("email", ""),
-                password=data.get("password1", ""), user=user, request=request,
+                coop=data["coop"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                postcode=data["postcode"],
+                house_number=data["house_number"],
+                phone=data["phone"],
+                iban=data["iban"],
+                date_of_birth=data["date_of_birth"],
+                languages=data["languages"],
+                email=data.get("email", ""),
+                password=data.get("password1", ""),
+                user=user,
+                request=request,
             )
         except ValidationError as exc:
             form_add_service_error(form, exc)
@@ -74,14 +83,24 @@ def business_register(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             business_register_service(
-                legal_name=data["legal_name"], trade_name=data["trade_name"], kvk_number=data["kvk_number"],
-                vat_id=data["vat_id"], street=data["street"], postcode=data["postcode"], city=data["city"],
-                billing_email=data["billing_email"], phone=data["phone"],
-                payment_term_days=data["payment_term_days"], coops=data["coops"],
+                legal_name=data["legal_name"],
+                trade_name=data["trade_name"],
+                kvk_number=data["kvk_number"],
+                vat_id=data["vat_id"],
+                street=data["street"],
+                postcode=data["postcode"],
+                city=data["city"],
+                billing_email=data["billing_email"],
+                phone=data["phone"],
+                payment_term_days=data["payment_term_days"],
+                coops=data["coops"],
                 contact_first_name=data.get("contact_first_name", ""),
                 contact_last_name=data.get("contact_last_name", ""),
-                contact_email=data.get("contact_email", ""), password=data.get("password1", ""),
-                contact_user=user, run_by_member=member if data.get("run_by_me") else None, request=request,
+                contact_email=data.get("contact_email", ""),
+                password=data.get("password1", ""),
+                contact_user=user,
+                run_by_member=member if data.get("run_by_me") else None,
+                request=request,
             )
         except ValidationError as exc:
             form_add_service_error(form, exc)
@@ -95,5 +114,6 @@ def business_register(request: HttpRequest) -> HttpResponse:
 
 
 def business_register_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "members/business_register_done.html",
-                  {"email": request.session.get(APPLIED_SESSION_KEY, "")})
+    return render(
+        request, "members/business_register_done.html", {"email": request.session.get(APPLIED_SESSION_KEY, "")}
+    )

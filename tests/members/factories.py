@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import factory
-from django.utils import timezone
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from coop.models import Cooperative
 from members.models import Member
-from tests.factories import ActiveMemberFactory, AppliedMemberFactory, BusinessFactory, UserFactory, business_with_contact
+from tests.factories import (
+    ActiveMemberFactory,
+    AppliedMemberFactory,
+    BusinessFactory,
+    UserFactory,
+    business_with_contact,
+)
 
 
 def confirmed_applicant(coop: Cooperative, **kwargs: object) -> Member:
@@ -32,6 +38,12 @@ class ConsentingMemberFactory(ActiveMemberFactory):
 
 
 __all__ = [
-    "ActiveMemberFactory", "AppliedMemberFactory", "BusinessFactory", "ConsentingMemberFactory", "UserFactory",
-    "business_with_contact", "confirmed_applicant", "unconfirmed_applicant",
+    "ActiveMemberFactory",
+    "AppliedMemberFactory",
+    "BusinessFactory",
+    "ConsentingMemberFactory",
+    "UserFactory",
+    "business_with_contact",
+    "confirmed_applicant",
+    "unconfirmed_applicant",
 ]

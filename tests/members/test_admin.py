@@ -32,9 +32,18 @@ def test_admin_cannot_change_status_directly(client, staff_coordinator, fatima):
     page = client.get(url)
     assert page.status_code == 200
     assert 'name="status"' not in page.content.decode()
-    data = {"first_name": "Fatima", "last_name": "El Amrani", "postcode": "3526KL", "house_number": "1",
-            "phone": "0612345678", "iban": "NL91ABNA0417164300", "date_of_birth": "1985-05-17",
-            "languages": '["nl"]', "status": "left", "_save": "Save"}
+    data = {
+        "first_name": "Fatima",
+        "last_name": "El Amrani",
+        "postcode": "3526KL",
+        "house_number": "1",
+        "phone": "0612345678",
+        "iban": "NL91ABNA0417164300",
+        "date_of_birth": "1985-05-17",
+        "languages": '["nl"]',
+        "status": "left",
+        "_save": "Save",
+    }
     client.post(url, data)
     fatima.refresh_from_db()
     assert fatima.status == Member.Status.ACTIVE

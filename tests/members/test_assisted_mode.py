@@ -39,7 +39,10 @@ def test_coordinator_acts_for_member_and_sees_their_data(client, coordinator, he
     assert "0687654321" in page.content.decode()
     started = AuditEvent.objects.get(action="member.assisted_started")
     assert (started.actor, started.on_behalf_of, started.consent_note) == (
-        coordinator, henk.user, "In person at the service desk, signed form")
+        coordinator,
+        henk.user,
+        "In person at the service desk, signed form",
+    )
 
 
 def test_every_write_in_assisted_mode_records_both_people_and_consent(client, coordinator, henk):
@@ -51,8 +54,16 @@ def test_every_write_in_assisted_mode_records_both_people_and_consent(client, co
     assert event.actor == coordinator
     assert event.on_behalf_of == henk.user
     assert event.consent_note == henk.assisted_consent_note
-    client.post(reverse("member_details"), {"phone": "030 765 4321", "iban": henk.iban, "postcode": henk.postcode,
-                                            "house_number": "9", "languages": ["nl"]})
+    client.post(
+        reverse("member_details"),
+        {
+            "phone": "030 765 4321",
+            "iban": henk.iban,
+            "postcode": henk.postcode,
+            "house_number": "9",
+            "languages": ["nl"],
+        },
+    )
     event = AuditEvent.objects.get(action="member.details_changed")
     assert (event.actor, event.on_behalf_of) == (coordinator, henk.user)
 
@@ -113,7 +124,11 @@ def test_member_acting_as_helper_for_other_apps(coordinator, henk, fatima):
     assert ctx.is_assisted
     row = ctx.record(action="test.done", subject=henk)
     assert (row.actor, row.on_behalf_of, row.consent_note, row.coop) == (
-        coordinator, henk.user, henk.assisted_consent_note, henk.coop)
+        coordinator,
+        henk.user,
+        henk.assisted_consent_note,
+        henk.coop,
+    )
 
     request = rf.get("/")
     request.user = fatima.user

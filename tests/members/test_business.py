@@ -35,8 +35,9 @@ def test_business_registers_with_contact_role_and_relation(client, kanaleneiland
 
 
 def test_business_chooses_several_coops(client, kanaleneiland, lunetten):
-    client.post(reverse("business_register"), business_data(coops=[kanaleneiland.pk, lunetten.pk],
-                                                           payment_term_days="30"))
+    client.post(
+        reverse("business_register"), business_data(coops=[kanaleneiland.pk, lunetten.pk], payment_term_days="30")
+    )
     business = Business.objects.get()
     assert set(business.relations.values_list("coop", flat=True)) == {kanaleneiland.pk, lunetten.pk}
     assert business.payment_term_days == 30
@@ -46,26 +47,29 @@ def test_single_coop_install_shows_no_coop_choice(client, kanaleneiland):
     assert 'name="coops"' not in client.get(reverse("business_register")).content.decode()
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("kvk_number", "1234567", "exactly 8 digits"),
-    ("kvk_number", "123456789", "exactly 8 digits"),
-    ("kvk_number", "1234567a", "exactly 8 digits"),
-    ("vat_id", "NL123456789B99", "VAT id is not correct"),
-    ("vat_id", "XX123", "VAT id is not correct"),
-    ("postcode", "99999", "Dutch postcode"),
-    ("billing_email", "facturen@", "valid email"),
-    ("contact_email", "bram", "valid email"),
-    ("payment_term_days", "0", "greater than or equal to 1"),
-    ("payment_term_days", "365", "less than or equal to 60"),
-    ("legal_name", "", "required"),
-    ("password2", "different-2026-pw", "not the same"),
-])
-def test_bad_registration_input_saves_nothing(client, kanaleneiland, field, value, message,
-                                              django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("kvk_number", "1234567", "exactly 8 digits"),
+        ("kvk_number", "123456789", "exactly 8 digits"),
+        ("kvk_number", "1234567a", "exactly 8 digits"),
+        ("vat_id", "NL123456789B99", "VAT id is not correct"),
+        ("vat_id", "XX123", "VAT id is not correct"),
+        ("postcode", "99999", "Dutch postcode"),
+        ("billing_email", "facturen@", "valid email"),
+        ("contact_email", "bram", "valid email"),
+        ("payment_term_days", "0", "greater than or equal to 1"),
+        ("payment_term_days", "365", "less than or equal to 60"),
+        ("legal_name", "", "required"),
+        ("password2", "different-2026-pw", "not the same"),
+    ],
+)
+def test_bad_registration_input_saves_nothing(
+    client, kanaleneiland, field, value, message, django_capture_on_commit_callbacks
+):
     before = db_snapshot()
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(reverse("business_register"), business_data(**{field: value}),
-                               HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(reverse("business_register"), business_data(**{field: value}), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert message in response.content.decode()
     assert db_snapshot() == before
@@ -83,8 +87,11 @@ def test_two_coops_but_none_chosen_saves_nothing(client, kanaleneiland, lunetten
 def test_duplicate_kvk_is_refused(client, kanaleneiland, bakery):
     before = db_snapshot()
     with translation.override("en"):
-        response = client.post(reverse("business_register"), business_data(kvk_number=bakery.business.kvk_number),
-                               HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(
+            reverse("business_register"),
+            business_data(kvk_number=bakery.business.kvk_number),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
     assert "already registered" in response.content.decode()
     assert db_snapshot() == before
 
@@ -92,8 +99,9 @@ def test_duplicate_kvk_is_refused(client, kanaleneiland, bakery):
 def test_duplicate_contact_email_is_refused(client, kanaleneiland, fatima):
     before = db_snapshot()
     with translation.override("en"):
-        response = client.post(reverse("business_register"), business_data(contact_email="FATIMA@example.nl"),
-                               HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(
+            reverse("business_register"), business_data(contact_email="FATIMA@example.nl"), HTTP_ACCEPT_LANGUAGE="en"
+        )
     assert "already an account" in response.content.decode()
     assert db_snapshot() == before
 
@@ -123,27 +131,51 @@ def test_business_home_goes_to_the_contacts_business(client, bakery):
 def test_contact_edits_business_details_with_audit(client, bakery):
     client.force_login(bakery.contact)
     b = bakery.business
-    response = client.post(reverse("business_edit", args=[b.pk]), {
-        "legal_name": b.legal_name, "trade_name": "De Kanaalbakker", "vat_id": "", "street": "Nieuwe straat 1",
-        "postcode": "3526 AB", "city": "Utrecht", "billing_email": "geld@bakker.example.nl", "phone": "",
-        "payment_term_days": "21",
-    })
+    response = client.post(
+        reverse("business_edit", args=[b.pk]),
+        {
+            "legal_name": b.legal_name,
+            "trade_name": "De Kanaalbakker",
+            "vat_id": "",
+            "street": "Nieuwe straat 1",
+            "postcode": "3526 AB",
+            "city": "Utrecht",
+            "billing_email": "geld@bakker.example.nl",
+            "phone": "",
+            "payment_term_days": "21",
+        },
+    )
     assert response.status_code == 302
     b.refresh_from_db()
     assert (b.trade_name, b.street, b.billing_email, b.payment_term_days, b.vat_id) == (
-        "De Kanaalbakker", "Nieuwe straat 1", "geld@bakker.example.nl", 21, "")
+        "De Kanaalbakker",
+        "Nieuwe straat 1",
+        "geld@bakker.example.nl",
+        21,
+        "",
+    )
     event = AuditEvent.objects.get(action="business.details_changed")
     assert event.actor == bakery.contact and event.data["trade_name"]["new"] == "De Kanaalbakker"
 
 
-@pytest.mark.parametrize(("field", "value"), [("vat_id", "NL1"), ("postcode", "x"), ("billing_email", "no"),
-                                              ("phone", "12")])
+@pytest.mark.parametrize(
+    ("field", "value"), [("vat_id", "NL1"), ("postcode", "x"), ("billing_email", "no"), ("phone", "12")]
+)
 def test_bad_business_edit_changes_nothing(client, bakery, field, value):
     client.force_login(bakery.contact)
     b = bakery.business
-    data = {"legal_name": b.legal_name, "trade_name": "", "vat_id": b.vat_id, "street": b.street,
-            "postcode": b.postcode, "city": b.city, "billing_email": b.billing_email, "phone": "",
-            "payment_term_days": "", field: value}
+    data = {
+        "legal_name": b.legal_name,
+        "trade_name": "",
+        "vat_id": b.vat_id,
+        "street": b.street,
+        "postcode": b.postcode,
+        "city": b.city,
+        "billing_email": b.billing_email,
+        "phone": "",
+        "payment_term_days": "",
+        field: value,
+    }
     before = (Business.objects.values().get(pk=b.pk), AuditEvent.objects.count())
     assert client.post(reverse("business_edit", args=[b.pk]), data).status_code == 400
     assert (Business.objects.values().get(pk=b.pk), AuditEvent.objects.count()) == before
@@ -152,8 +184,10 @@ def test_bad_business_edit_changes_nothing(client, bakery, field, value):
 def test_contact_adds_a_new_person_who_gets_an_invitation(client, bakery, django_capture_on_commit_callbacks):
     client.force_login(bakery.contact)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("business_contact_add", args=[bakery.business.pk]),
-                               {"email": "Sanne@Bakker.example.nl", "first_name": "Sanne"})
+        response = client.post(
+            reverse("business_contact_add", args=[bakery.business.pk]),
+            {"email": "Sanne@Bakker.example.nl", "first_name": "Sanne"},
+        )
     assert response.status_code == 302
     sanne = User.objects.get(email="sanne@bakker.example.nl")
     assert not sanne.has_usable_password()
@@ -177,8 +211,10 @@ def test_contact_adds_an_existing_user_and_cannot_add_twice(client, bakery, outs
 def test_bad_contact_email_changes_nothing(client, bakery):
     client.force_login(bakery.contact)
     before = (User.objects.count(), Role.objects.count())
-    assert client.post(reverse("business_contact_add", args=[bakery.business.pk]),
-                       {"email": "not-an-email"}).status_code == 400
+    assert (
+        client.post(reverse("business_contact_add", args=[bakery.business.pk]), {"email": "not-an-email"}).status_code
+        == 400
+    )
     assert (User.objects.count(), Role.objects.count()) == before
 
 
@@ -202,10 +238,13 @@ def test_others_get_404_on_a_business_portal_page(client, request, persona, bake
     for name in BUSINESS_PAGES:
         assert client.get(reverse(name, args=[bakery.business.pk])).status_code == 404, name
     before = (Role.objects.count(), Business.objects.values().get(pk=bakery.business.pk))
-    assert client.post(reverse("business_contact_add", args=[bakery.business.pk]),
-                       {"email": "x@example.nl"}).status_code == 404
-    assert client.post(reverse("business_contact_remove",
-                               args=[bakery.business.pk, bakery.contact.pk])).status_code == 404
+    assert (
+        client.post(reverse("business_contact_add", args=[bakery.business.pk]), {"email": "x@example.nl"}).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("business_contact_remove", args=[bakery.business.pk, bakery.contact.pk])).status_code == 404
+    )
     assert client.post(reverse("business_edit", args=[bakery.business.pk]), {"legal_name": "Hacked"}).status_code == 404
     assert (Role.objects.count(), Business.objects.values().get(pk=bakery.business.pk)) == before
 

@@ -83,8 +83,7 @@ def test_with_two_coops_a_chosen_coop_wins_over_the_postcode(client, kanaleneila
 def test_with_two_coops_an_unknown_postcode_asks_to_choose(client, kanaleneiland, lunetten):
     before = db_snapshot()
     with translation.override("en"):
-        response = client.post(reverse("member_apply"), application_data(postcode="1011 AB"),
-                               HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(reverse("member_apply"), application_data(postcode="1011 AB"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "Please choose one" in response.content.decode()
     assert db_snapshot() == before
@@ -117,8 +116,9 @@ def test_bad_input_gets_a_clear_error_and_saves_nothing(
     before = db_snapshot()
     extra = {"password2": value} if field == "password1" else {}
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(reverse("member_apply"), application_data(**{field: value}, **extra),
-                               HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(
+            reverse("member_apply"), application_data(**{field: value}, **extra), HTTP_ACCEPT_LANGUAGE="en"
+        )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert db_snapshot() == before
@@ -131,8 +131,11 @@ def test_minor_under_sixteen_cannot_apply(client, kanaleneiland):
     today = timezone.localdate()
     before = db_snapshot()
     with translation.override("en"):
-        response = client.post(reverse("member_apply"),
-                               application_data(date_of_birth=f"{today.year - 15}-01-01"), HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(
+            reverse("member_apply"),
+            application_data(date_of_birth=f"{today.year - 15}-01-01"),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
     assert "16 or older" in response.content.decode()
     assert db_snapshot() == before
 
@@ -140,8 +143,9 @@ def test_minor_under_sixteen_cannot_apply(client, kanaleneiland):
 def test_second_application_with_same_email_is_refused(client, kanaleneiland, applicant):
     before = db_snapshot()
     with translation.override("en"):
-        response = client.post(reverse("member_apply"), application_data(email="YUSUF@example.nl"),
-                               HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(
+            reverse("member_apply"), application_data(email="YUSUF@example.nl"), HTTP_ACCEPT_LANGUAGE="en"
+        )
     assert response.status_code == 200
     assert "already an account with this e-mail address" in response.content.decode()
     assert db_snapshot() == before
@@ -165,9 +169,18 @@ def test_service_refuses_a_user_who_already_is_a_member(fatima):
 
     before = db_snapshot()
     with pytest.raises(MembershipError):
-        member_apply(coop=fatima.coop, first_name="F", last_name="E", postcode="3526KL", house_number="1",
-                     phone="0612345678", iban="NL91ABNA0417164300", date_of_birth=dt.date(1980, 1, 1),
-                     languages=[], user=fatima.user)
+        member_apply(
+            coop=fatima.coop,
+            first_name="F",
+            last_name="E",
+            postcode="3526KL",
+            house_number="1",
+            phone="0612345678",
+            iban="NL91ABNA0417164300",
+            date_of_birth=dt.date(1980, 1, 1),
+            languages=[],
+            user=fatima.user,
+        )
     assert db_snapshot() == before
 
 

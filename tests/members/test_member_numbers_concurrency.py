@@ -14,7 +14,9 @@ from tests.factories import AppliedMemberFactory, CooperativeFactory
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks (SQLite ignores select_for_update)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL row locks (SQLite ignores select_for_update)"
+    ),
 ]
 
 
@@ -29,7 +31,7 @@ def test_parallel_admissions_get_distinct_numbers():
         try:
             barrier.wait()
             member_admit(ctx=AuditContext.system(), member=member, share_capital_paid=True)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             close_old_connections()

@@ -15,8 +15,15 @@ from tests.factories import SkillFactory
 
 pytestmark = pytest.mark.django_db
 
-MEMBER_PAGES = ["member_home", "member_details", "member_profile", "member_skills", "member_status",
-                "member_history", "member_consent"]
+MEMBER_PAGES = [
+    "member_home",
+    "member_details",
+    "member_profile",
+    "member_skills",
+    "member_status",
+    "member_history",
+    "member_consent",
+]
 
 
 def test_home_shows_status_and_next_step(client, fatima):
@@ -38,29 +45,48 @@ def test_applicant_home_says_to_wait(client, applicant):
 
 def test_member_changes_details_with_audit(client, fatima):
     client.force_login(fatima.user)
-    response = client.post(reverse("member_details"), {
-        "phone": "030 123 4567", "iban": "NL91ABNA0417164300", "postcode": "3527 tk", "house_number": "3",
-        "languages": ["nl", "en"],
-    })
+    response = client.post(
+        reverse("member_details"),
+        {
+            "phone": "030 123 4567",
+            "iban": "NL91ABNA0417164300",
+            "postcode": "3527 tk",
+            "house_number": "3",
+            "languages": ["nl", "en"],
+        },
+    )
     assert response.status_code == 302
     fatima.refresh_from_db()
     assert (fatima.phone, fatima.iban, fatima.postcode, fatima.languages) == (
-        "+31301234567", "NL91ABNA0417164300", "3527TK", ["nl", "en"])
+        "+31301234567",
+        "NL91ABNA0417164300",
+        "3527TK",
+        ["nl", "en"],
+    )
     event = AuditEvent.objects.get(action="member.details_changed")
     assert event.actor == fatima.user and event.on_behalf_of is None
     assert event.data["iban"] == {"old": "…6789", "new": "…4300"}  # never the full account number
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("iban", "NL00ABNA0417164300", "IBAN is not correct"),
-    ("phone", "0612", "Dutch phone number"),
-    ("postcode", "ABCD 12", "Dutch postcode"),
-    ("languages", ["klingon"], "valid choice"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("iban", "NL00ABNA0417164300", "IBAN is not correct"),
+        ("phone", "0612", "Dutch phone number"),
+        ("postcode", "ABCD 12", "Dutch postcode"),
+        ("languages", ["klingon"], "valid choice"),
+    ],
+)
 def test_bad_details_change_nothing(client, fatima, field, value, message):
     client.force_login(fatima.user)
-    data = {"phone": "0612345678", "iban": "NL91ABNA0417164300", "postcode": "3526KL", "house_number": "1",
-            "languages": ["nl"], field: value}
+    data = {
+        "phone": "0612345678",
+        "iban": "NL91ABNA0417164300",
+        "postcode": "3526KL",
+        "house_number": "1",
+        "languages": ["nl"],
+        field: value,
+    }
     before = (Member.objects.values().get(pk=fatima.pk), AuditEvent.objects.count())
     with translation.override("en"):
         response = client.post(reverse("member_details"), data, HTTP_ACCEPT_LANGUAGE="en")
@@ -77,14 +103,23 @@ def _profile_data(**overrides: object) -> dict[str, object]:
 
 def test_availability_grid_becomes_the_mask(client, fatima):
     client.force_login(fatima.user)
-    response = client.post(reverse("member_profile"), _profile_data(
-        available_0_0="on", available_2_2="on", available_6_1="on", monthly_earnings_cap="650.50",
-        max_travel="neighbourhood", target_hours_per_week="12",
-    ))
+    response = client.post(
+        reverse("member_profile"),
+        _profile_data(
+            available_0_0="on",
+            available_2_2="on",
+            available_6_1="on",
+            monthly_earnings_cap="650.50",
+            max_travel="neighbourhood",
+            target_hours_per_week="12",
+        ),
+    )
     assert response.status_code == 302
     profile = WorkerProfile.objects.get(member=fatima)
     assert profile.availability_mask == (
-        availability_bit(0, Daypart.MORNING) | availability_bit(2, Daypart.EVENING) | availability_bit(6, Daypart.AFTERNOON)
+        availability_bit(0, Daypart.MORNING)
+        | availability_bit(2, Daypart.EVENING)
+        | availability_bit(6, Daypart.AFTERNOON)
     )
     assert profile.is_available(2, Daypart.EVENING) and not profile.is_available(2, Daypart.MORNING)
     assert profile.monthly_earnings_cap.amount == Decimal("650.50")
@@ -95,10 +130,16 @@ def test_availability_grid_becomes_the_mask(client, fatima):
     assert page.context["form"].initial["available_2_2"] is True
 
 
-@pytest.mark.parametrize("overrides", [
-    {"target_hours_per_week": "-1"}, {"target_hours_per_week": "200"}, {"monthly_earnings_cap": "-5"},
-    {"monthly_earnings_cap": "lots"}, {"max_travel": "by plane"},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"target_hours_per_week": "-1"},
+        {"target_hours_per_week": "200"},
+        {"monthly_earnings_cap": "-5"},
+        {"monthly_earnings_cap": "lots"},
+        {"max_travel": "by plane"},
+    ],
+)
 def test_bad_profile_input_changes_nothing(client, fatima, overrides):
     client.force_login(fatima.user)
     before = (WorkerProfile.objects.values().get(member=fatima), AuditEvent.objects.count())
@@ -110,16 +151,22 @@ def test_skills_with_certificate_dates(client, fatima):
     hygiene = SkillFactory(slug="food-hygiene", requires_certificate=True, certificate_name="HACCP")
     cleaning = SkillFactory(slug="cleaning")
     client.force_login(fatima.user)
-    response = client.post(reverse("member_skills"), {
-        f"skill_{hygiene.pk}": "on", f"valid_until_{hygiene.pk}": "2030-01-31", f"skill_{cleaning.pk}": "on",
-    })
+    response = client.post(
+        reverse("member_skills"),
+        {
+            f"skill_{hygiene.pk}": "on",
+            f"valid_until_{hygiene.pk}": "2030-01-31",
+            f"skill_{cleaning.pk}": "on",
+        },
+    )
     assert response.status_code == 302
     skills = {ms.skill.slug: ms.certificate_valid_until for ms in MemberSkill.objects.filter(profile__member=fatima)}
     assert skills == {"food-hygiene": dt.date(2030, 1, 31), "cleaning": None}
     # Untick one: it is removed.
     client.post(reverse("member_skills"), {f"skill_{hygiene.pk}": "on", f"valid_until_{hygiene.pk}": "2030-01-31"})
     assert list(MemberSkill.objects.filter(profile__member=fatima).values_list("skill__slug", flat=True)) == [
-        "food-hygiene"]
+        "food-hygiene"
+    ]
 
 
 @pytest.mark.parametrize(("valid_until", "message"), [("", "needs a certificate"), ("2001-01-01", "has expired")])
@@ -127,8 +174,11 @@ def test_certificate_skill_needs_a_valid_date(client, fatima, valid_until, messa
     hygiene = SkillFactory(slug="food-hygiene", requires_certificate=True, certificate_name="HACCP")
     client.force_login(fatima.user)
     with translation.override("en"):
-        response = client.post(reverse("member_skills"), {
-            f"skill_{hygiene.pk}": "on", f"valid_until_{hygiene.pk}": valid_until}, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(
+            reverse("member_skills"),
+            {f"skill_{hygiene.pk}": "on", f"valid_until_{hygiene.pk}": valid_until},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not MemberSkill.objects.exists()
@@ -166,8 +216,10 @@ def test_member_who_left_cannot_edit_details(client, fatima):
     fatima.status = Member.Status.LEFT
     fatima.save()
     client.force_login(fatima.user)
-    response = client.post(reverse("member_details"), {
-        "phone": "0611111111", "iban": "NL91ABNA0417164300", "postcode": "3526KL", "house_number": "1"})
+    response = client.post(
+        reverse("member_details"),
+        {"phone": "0611111111", "iban": "NL91ABNA0417164300", "postcode": "3526KL", "house_number": "1"},
+    )
     assert response.status_code == 302
     fatima.refresh_from_db()
     assert fatima.phone == "0612345678"
@@ -182,8 +234,11 @@ def test_member_gives_and_withdraws_consent(client, fatima):
     client.post(reverse("member_consent_change"), {"consent": "withdraw"})
     fatima.refresh_from_db()
     assert not fatima.has_assisted_consent
-    actions = list(AuditEvent.objects.filter(subject_id=str(fatima.pk), action__startswith="member.")
-                   .values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(subject_id=str(fatima.pk), action__startswith="member.").values_list(
+            "action", flat=True
+        )
+    )
     assert set(actions) == {"member.consent_given", "member.consent_withdrawn"}
 
 
@@ -195,8 +250,9 @@ def test_non_members_get_403_on_member_pages(client, request, persona, name, fat
     assert client.get(reverse(name)).status_code == 403
 
 
-@pytest.mark.parametrize("name", ["member_details", "member_profile", "member_skills", "member_status",
-                                  "member_consent_change"])
+@pytest.mark.parametrize(
+    "name", ["member_details", "member_profile", "member_skills", "member_status", "member_consent_change"]
+)
 def test_outsider_posts_change_nothing(client, outsider, fatima, name):
     client.force_login(outsider)
     before = (Member.objects.values().get(pk=fatima.pk), AuditEvent.objects.count())

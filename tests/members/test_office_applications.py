@@ -31,14 +31,16 @@ def test_application_list_shows_confirmed_first_and_marks_unconfirmed(client, co
     assert "not confirmed yet" in response.content.decode()
 
 
-def test_admit_assigns_next_number_share_capital_and_profile(client, coordinator, kanaleneiland,
-                                                             django_capture_on_commit_callbacks):
+def test_admit_assigns_next_number_share_capital_and_profile(
+    client, coordinator, kanaleneiland, django_capture_on_commit_callbacks
+):
     ActiveMemberFactory(coop=kanaleneiland, member_number=41)
     applicant = confirmed_applicant(kanaleneiland)
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("office_application_detail", args=[applicant.pk]),
-                               {"decision": "admit", "share_capital": "paid"})
+        response = client.post(
+            reverse("office_application_detail", args=[applicant.pk]), {"decision": "admit", "share_capital": "paid"}
+        )
     assert response.status_code == 302
     applicant.refresh_from_db()
     assert applicant.status == Member.Status.ACTIVE
@@ -58,7 +60,9 @@ def test_member_numbers_are_per_coop(client, coordinator, kanaleneiland, lunette
     jan.save()
     applicant = confirmed_applicant(kanaleneiland)
     client.force_login(coordinator)
-    client.post(reverse("office_application_detail", args=[applicant.pk]), {"decision": "admit", "share_capital": "owed"})
+    client.post(
+        reverse("office_application_detail", args=[applicant.pk]), {"decision": "admit", "share_capital": "owed"}
+    )
     applicant.refresh_from_db()
     assert applicant.member_number == 1
     assert applicant.share_capital_status == Member.ShareCapital.OWED
@@ -67,7 +71,9 @@ def test_member_numbers_are_per_coop(client, coordinator, kanaleneiland, lunette
 def test_board_member_may_admit_too(client, board_member, kanaleneiland):
     applicant = confirmed_applicant(kanaleneiland)
     client.force_login(board_member)
-    client.post(reverse("office_application_detail", args=[applicant.pk]), {"decision": "admit", "share_capital": "owed"})
+    client.post(
+        reverse("office_application_detail", args=[applicant.pk]), {"decision": "admit", "share_capital": "owed"}
+    )
     applicant.refresh_from_db()
     assert applicant.status == Member.Status.ACTIVE
 
@@ -76,8 +82,11 @@ def test_reject_needs_a_reason_and_changes_nothing_without_one(client, coordinat
     client.force_login(coordinator)
     before = AuditEvent.objects.count()
     with translation.override("en"):
-        response = client.post(reverse("office_application_detail", args=[applicant.pk]),
-                               {"decision": "reject", "reason": "   "}, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(
+            reverse("office_application_detail", args=[applicant.pk]),
+            {"decision": "reject", "reason": "   "},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
     assert response.status_code == 400
     assert "This field is required" in response.content.decode()
     applicant.refresh_from_db()
@@ -88,8 +97,10 @@ def test_reject_needs_a_reason_and_changes_nothing_without_one(client, coordinat
 def test_reject_emails_the_reason(client, coordinator, applicant, django_capture_on_commit_callbacks):
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("office_application_detail", args=[applicant.pk]),
-                    {"decision": "reject", "reason": "You live outside the neighbourhood."})
+        client.post(
+            reverse("office_application_detail", args=[applicant.pk]),
+            {"decision": "reject", "reason": "You live outside the neighbourhood."},
+        )
     applicant.refresh_from_db()
     assert applicant.status == Member.Status.REJECTED
     assert applicant.rejection_reason == "You live outside the neighbourhood."
@@ -113,8 +124,9 @@ def test_lunetten_coordinator_cannot_see_or_decide_kanaleneiland_application(cli
     client.force_login(lunetten_coordinator)
     assert applicant not in client.get(reverse("office_application_list")).context["page"].object_list
     assert client.get(reverse("office_application_detail", args=[applicant.pk])).status_code == 404
-    response = client.post(reverse("office_application_detail", args=[applicant.pk]),
-                           {"decision": "admit", "share_capital": "paid"})
+    response = client.post(
+        reverse("office_application_detail", args=[applicant.pk]), {"decision": "admit", "share_capital": "paid"}
+    )
     assert response.status_code == 404
     applicant.refresh_from_db()
     assert applicant.status == Member.Status.APPLIED
@@ -125,11 +137,18 @@ def test_non_staff_get_403_on_office_pages(client, request, persona, applicant):
     obj = request.getfixturevalue(persona)
     user = getattr(obj, "user", None) or getattr(obj, "contact", None) or obj
     client.force_login(user)
-    for url in (reverse("office_home"), reverse("office_application_list"),
-                reverse("office_application_detail", args=[applicant.pk])):
+    for url in (
+        reverse("office_home"),
+        reverse("office_application_list"),
+        reverse("office_application_detail", args=[applicant.pk]),
+    ):
         assert client.get(url).status_code == 403, url
-    assert client.post(reverse("office_application_detail", args=[applicant.pk]),
-                       {"decision": "admit", "share_capital": "paid"}).status_code == 403
+    assert (
+        client.post(
+            reverse("office_application_detail", args=[applicant.pk]), {"decision": "admit", "share_capital": "paid"}
+        ).status_code
+        == 403
+    )
 
 
 def test_anonymous_is_sent_to_login(client, applicant):

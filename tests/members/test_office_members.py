@@ -10,10 +10,9 @@ from django.utils import translation
 
 from coop.audit import audit_record
 from coop.models import AuditEvent
-from members.models import Member, MemberSkill, Skill
+from members.models import BusinessRelation, Member, MemberSkill, Role, Skill
 from members.selectors import CURRENT_COOP_SESSION_KEY
 from tests.factories import ActiveMemberFactory, BusinessFactory, SkillFactory, UserFactory, business_with_contact
-from members.models import BusinessRelation, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -144,12 +143,19 @@ def test_coordinator_records_consent_given_in_person(client, coordinator, fatima
 def test_non_staff_get_403_on_member_office_pages(client, request, persona, fatima, jan):
     obj = request.getfixturevalue(persona)
     client.force_login(getattr(obj, "user", None) or getattr(obj, "contact", None) or obj)
-    for url in (reverse("office_member_list"), reverse("office_member_detail", args=[fatima.pk]),
-                reverse("office_member_detail", args=[jan.pk]), reverse("office_business_list"),
-                reverse("office_skill_list"), reverse("office_skill_create")):
+    for url in (
+        reverse("office_member_list"),
+        reverse("office_member_detail", args=[fatima.pk]),
+        reverse("office_member_detail", args=[jan.pk]),
+        reverse("office_business_list"),
+        reverse("office_skill_list"),
+        reverse("office_skill_create"),
+    ):
         assert client.get(url).status_code == 403, url
-    assert client.post(reverse("office_member_status", args=[jan.pk]),
-                       {"action": "pause", "reason": "x"}).status_code == 403
+    assert (
+        client.post(reverse("office_member_status", args=[jan.pk]), {"action": "pause", "reason": "x"}).status_code
+        == 403
+    )
 
 
 # --- Businesses in the office ----------------------------------------------------------------
@@ -162,8 +168,9 @@ def test_business_list_shows_only_businesses_of_the_current_coop(client, coordin
     assert client.get(reverse("office_business_detail", args=[lunetten_shop.business.pk])).status_code == 404
 
 
-def test_business_working_with_both_coops_is_visible_to_both(client, coordinator, lunetten_coordinator, bakery,
-                                                             lunetten):
+def test_business_working_with_both_coops_is_visible_to_both(
+    client, coordinator, lunetten_coordinator, bakery, lunetten
+):
     BusinessRelation.objects.create(business=bakery.business, coop=lunetten)
     for user in (coordinator, lunetten_coordinator):
         client.force_login(user)
@@ -187,17 +194,29 @@ def test_business_list_costs_the_same_for_1_and_50_rows(client, coordinator, kan
 
 def test_coordinator_creates_edits_and_deactivates_a_skill(client, coordinator):
     client.force_login(coordinator)
-    response = client.post(reverse("office_skill_create"), {
-        "slug": "food-hygiene", "name_nl": "Voedselhygiëne", "name_en": "Food hygiene",
-        "requires_certificate": "on", "certificate_name": "HACCP",
-    })
+    response = client.post(
+        reverse("office_skill_create"),
+        {
+            "slug": "food-hygiene",
+            "name_nl": "Voedselhygiëne",
+            "name_en": "Food hygiene",
+            "requires_certificate": "on",
+            "certificate_name": "HACCP",
+        },
+    )
     assert response.status_code == 302
     skill = Skill.objects.get(slug="food-hygiene")
     assert skill.requires_certificate and skill.certificate_name == "HACCP" and skill.is_active
-    client.post(reverse("office_skill_edit", args=[skill.pk]), {
-        "slug": "food-hygiene", "name_nl": "Hygiëne", "name_en": "Food hygiene", "requires_certificate": "on",
-        "certificate_name": "HACCP",
-    })
+    client.post(
+        reverse("office_skill_edit", args=[skill.pk]),
+        {
+            "slug": "food-hygiene",
+            "name_nl": "Hygiëne",
+            "name_en": "Food hygiene",
+            "requires_certificate": "on",
+            "certificate_name": "HACCP",
+        },
+    )
     skill.refresh_from_db()
     assert skill.name_nl == "Hygiëne" and not skill.is_active
     assert AuditEvent.objects.filter(action__in=["skill.created", "skill.changed"]).count() == 2

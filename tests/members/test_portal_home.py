@@ -8,10 +8,17 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("persona", "target"), [
-    ("coordinator", "office_home"), ("board_member", "office_home"), ("fatima", "member_home"),
-    ("applicant", "member_home"), ("bakery", "business_home"), ("outsider", "home"),
-])
+@pytest.mark.parametrize(
+    ("persona", "target"),
+    [
+        ("coordinator", "office_home"),
+        ("board_member", "office_home"),
+        ("fatima", "member_home"),
+        ("applicant", "member_home"),
+        ("bakery", "business_home"),
+        ("outsider", "home"),
+    ],
+)
 def test_portal_home_redirects_to_the_right_portal(client, request, persona, target):
     obj = request.getfixturevalue(persona)
     client.force_login(getattr(obj, "contact", None) or getattr(obj, "user", None) or obj)

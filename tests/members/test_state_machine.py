@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from coop.models import AuditEvent
-from members.exceptions import MembershipError, TransitionNotAllowed
+from members.exceptions import MembershipError, TransitionNotAllowedError
 from members.models import Member
 from members.selectors import AuditContext
 from members.services import member_admit, member_leave, member_pause, member_reject, member_resume
@@ -23,16 +23,26 @@ def _with_status(coop, status: str) -> Member:
     return factory(coop=coop, status=status)
 
 
-@pytest.mark.parametrize(("start", "service"), [
-    ("applied", member_pause), ("applied", member_resume), ("applied", member_leave),
-    ("active", member_resume), ("paused", member_pause),
-    ("left", member_resume), ("left", member_pause), ("left", member_leave),
-    ("rejected", member_resume), ("rejected", member_pause), ("rejected", member_leave),
-])
+@pytest.mark.parametrize(
+    ("start", "service"),
+    [
+        ("applied", member_pause),
+        ("applied", member_resume),
+        ("applied", member_leave),
+        ("active", member_resume),
+        ("paused", member_pause),
+        ("left", member_resume),
+        ("left", member_pause),
+        ("left", member_leave),
+        ("rejected", member_resume),
+        ("rejected", member_pause),
+        ("rejected", member_leave),
+    ],
+)
 def test_transitions_outside_the_map_are_refused(kanaleneiland, start, service):
     member = _with_status(kanaleneiland, start)
     before = AuditEvent.objects.count()
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowedError):
         service(ctx=CTX, member=member, reason="x")
     member.refresh_from_db()
     assert member.status == start
@@ -42,9 +52,9 @@ def test_transitions_outside_the_map_are_refused(kanaleneiland, start, service):
 @pytest.mark.parametrize("start", ["active", "paused", "left", "rejected"])
 def test_only_applicants_can_be_admitted_or_rejected(kanaleneiland, start):
     member = _with_status(kanaleneiland, start)
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowedError):
         member_admit(ctx=CTX, member=member, share_capital_paid=True)
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowedError):
         member_reject(ctx=CTX, member=member, reason="no")
     member.refresh_from_db()
     assert member.status == start
@@ -69,8 +79,12 @@ def test_share_capital_comes_from_the_rulebook_in_force(kanaleneiland, applicant
     from coop.rulebook.models import RuleVersion
     from coop.rulebook.services import rule_version_create
 
-    rule_version_create(coop=kanaleneiland, effective_from=dt.date(2026, 6, 1),
-                        changes={"membership_share_capital": "50.00"}, source=RuleVersion.Source.FOUNDING)
+    rule_version_create(
+        coop=kanaleneiland,
+        effective_from=dt.date(2026, 6, 1),
+        changes={"membership_share_capital": "50.00"},
+        source=RuleVersion.Source.FOUNDING,
+    )
     member_admit(ctx=CTX, member=applicant, share_capital_paid=False, on=dt.date(2026, 7, 1))
     applicant.refresh_from_db()
     assert str(applicant.share_capital.amount) == "50.00"

@@ -10,10 +10,17 @@ from django.core.exceptions import ValidationError
 from members import validators
 
 
-@pytest.mark.parametrize(("raw", "clean"), [
-    ("06-12345678", "+31612345678"), ("+31 6 1234 5678", "+31612345678"), ("0031612345678", "+31612345678"),
-    ("030 123 4567", "+31301234567"), ("(020) 123 45 67", "+31201234567"), ("085 123 4567", "+31851234567"),
-])
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("06-12345678", "+31612345678"),
+        ("+31 6 1234 5678", "+31612345678"),
+        ("0031612345678", "+31612345678"),
+        ("030 123 4567", "+31301234567"),
+        ("(020) 123 45 67", "+31201234567"),
+        ("085 123 4567", "+31851234567"),
+    ],
+)
 def test_dutch_phone_numbers_are_normalised(raw, clean):
     assert validators.phone_clean(raw) == clean
 
@@ -33,10 +40,17 @@ def test_postcode_iban_kvk_vat():
     assert validators.vat_id_clean("BE0403170701") == "BE0403170701"  # a Belgian supplier is fine
 
 
-@pytest.mark.parametrize(("func", "raw"), [
-    (validators.postcode_clean, "0123AB"), (validators.postcode_clean, "3526SS"), (validators.iban_clean, "NL00"),
-    (validators.kvk_clean, "1234567"), (validators.kvk_clean, "abcdefgh"), (validators.vat_id_clean, "NL123"),
-])
+@pytest.mark.parametrize(
+    ("func", "raw"),
+    [
+        (validators.postcode_clean, "0123AB"),
+        (validators.postcode_clean, "3526SS"),
+        (validators.iban_clean, "NL00"),
+        (validators.kvk_clean, "1234567"),
+        (validators.kvk_clean, "abcdefgh"),
+        (validators.vat_id_clean, "NL123"),
+    ],
+)
 def test_bad_identifiers_are_refused(func, raw):
     with pytest.raises(ValidationError):
         func(raw)
