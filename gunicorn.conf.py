@@ -1,6 +1,6 @@
 """gunicorn settings, read from the environment (gunicorn loads this file from the working directory).
 
-    gunicorn coop.wsgi          # with the variables below set, see docs/operations.md
+gunicorn coop.wsgi          # with the variables below set, see docs/operations.md
 """
 
 import multiprocessing

@@ -18,15 +18,32 @@ from coop.models import AuditEvent, Cooperative
 from coop.rulebook.admin import ReadOnlyAdminMixin, coops_staffed_by
 from coop.services import cooperative_create
 
-COOP_FIELDS = [
-    "name", "slug", "legal_name", "kvk_number", "vat_id", "iban", "bic", "street", "postcode", "city", "email",
-    "phone", "website", "postcode_areas", "invoice_prefix", "wtta_number", "primary_color", "accent_color",
-]
+COOP_FIELDS: tuple[str, ...] = (
+    "name",
+    "slug",
+    "legal_name",
+    "kvk_number",
+    "vat_id",
+    "iban",
+    "bic",
+    "street",
+    "postcode",
+    "city",
+    "email",
+    "phone",
+    "website",
+    "postcode_areas",
+    "invoice_prefix",
+    "wtta_number",
+    "primary_color",
+    "accent_color",
+)
 
 
 class CooperativeAddForm(forms.ModelForm):
     founded_on = forms.DateField(
-        label=_("Rulebook in force from"), initial=timezone.localdate,
+        label=_("Rulebook in force from"),
+        initial=timezone.localdate,
         help_text=_("The first rulebook version (the founding values) counts from this day."),
     )
 
@@ -45,15 +62,16 @@ class CooperativeAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Cooperative]:
         return super().get_queryset(request).filter(pk__in=coops_staffed_by(request.user).values("pk"))
 
-    def get_form(self, request: HttpRequest, obj: Cooperative | None = None, change: bool = False,
-                 **kwargs: Any) -> type[ModelForm[Cooperative]]:
+    def get_form(
+        self, request: HttpRequest, obj: Cooperative | None = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm[Cooperative]]:
         if obj is None:
             kwargs["form"] = CooperativeAddForm
-            kwargs["fields"] = [*COOP_FIELDS, "founded_on"]
+            kwargs["fields"] = (*COOP_FIELDS, "founded_on")
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_fields(self, request: HttpRequest, obj: Cooperative | None = None) -> list[str]:
-        return COOP_FIELDS if obj is not None else [*COOP_FIELDS, "founded_on"]
+    def get_fields(self, request: HttpRequest, obj: Cooperative | None = None) -> tuple[str, ...]:
+        return COOP_FIELDS if obj is not None else (*COOP_FIELDS, "founded_on")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A new neighbourhood coop is a decision for the installation's administrator.
@@ -84,8 +102,7 @@ class CooperativeAdmin(admin.ModelAdmin):
             return
         with transaction.atomic():
             changed = {
-                name: {"old": form.initial.get(name), "new": form.cleaned_data.get(name)}
-                for name in form.changed_data
+                name: {"old": form.initial.get(name), "new": form.cleaned_data.get(name)} for name in form.changed_data
             }
             obj.save()
             audit_record(actor=request.user, action="coop.updated", subject=obj, coop=obj, data=changed)
@@ -98,13 +115,21 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["coop", "actor", "on_behalf_of"]
     search_fields = ["action", "subject_repr", "subject_id"]
     date_hierarchy = "created_at"
-    readonly_fields = ["created_at", "coop", "action", "subject_type", "subject_id", "subject_repr", "actor",
-                       "on_behalf_of", "consent_note", "data"]
+    readonly_fields = [
+        "created_at",
+        "coop",
+        "action",
+        "subject_type",
+        "subject_id",
+        "subject_repr",
+        "actor",
+        "on_behalf_of",
+        "consent_note",
+        "data",
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEvent]:
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
         return qs.filter(coop__in=coops_staffed_by(request.user))
-
-

@@ -68,8 +68,17 @@ class RuleVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["coop", "number", "effective_from", "source", "proposal_ref", "created_at"]
     list_filter = ["source", "coop"]
     list_select_related = ["coop"]
-    readonly_fields = ["coop", "number", "effective_from", "source", "note", "proposal_ref", "tally",
-                       "created_by", "created_at"]
+    readonly_fields = [
+        "coop",
+        "number",
+        "effective_from",
+        "source",
+        "note",
+        "proposal_ref",
+        "tally",
+        "created_by",
+        "created_at",
+    ]
     inlines = [RuleValueInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RuleVersion]:
@@ -78,8 +87,11 @@ class RuleVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_urls(self) -> list[URLPattern]:
         own = [
             path("new/", self.admin_site.admin_view(self.new_version_choose_view), name="rulebook_ruleversion_new"),
-            path("new/<int:coop_id>/", self.admin_site.admin_view(self.new_version_view),
-                 name="rulebook_ruleversion_new_for_coop"),
+            path(
+                "new/<int:coop_id>/",
+                self.admin_site.admin_view(self.new_version_view),
+                name="rulebook_ruleversion_new_for_coop",
+            ),
         ]
         return own + super().get_urls()
 
@@ -90,8 +102,12 @@ class RuleVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         if len(coops) == 1:
             return HttpResponseRedirect(reverse("admin:rulebook_ruleversion_new_for_coop", args=[coops[0].pk]))
-        context = {**self.admin_site.each_context(request), "title": _("New rulebook version"), "coops": coops,
-                   "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("New rulebook version"),
+            "coops": coops,
+            "opts": self.model._meta,
+        }
         return TemplateResponse(request, "admin/rulebook/ruleversion/new_version_choose.html", context)
 
     def new_version_view(self, request: HttpRequest, coop_id: int) -> HttpResponse:
@@ -107,8 +123,12 @@ class RuleVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             else:
                 try:
                     version = rule_version_create(
-                        coop=coop, effective_from=form.cleaned_data["effective_from"], changes=changes,
-                        source=form.cleaned_data["source"], actor=request.user, note=form.cleaned_data["note"],
+                        coop=coop,
+                        effective_from=form.cleaned_data["effective_from"],
+                        changes=changes,
+                        source=form.cleaned_data["source"],
+                        actor=request.user,
+                        note=form.cleaned_data["note"],
                     )
                 except ValidationError as exc:
                     form.add_service_errors(exc)

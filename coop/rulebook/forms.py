@@ -32,16 +32,22 @@ class RuleVersionNewForm(forms.Form):
     """
 
     effective_from = forms.DateField(
-        label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("In force from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The first day the new values count. Not before the latest version's date."),
     )
     source = forms.ChoiceField(
         label=_("Decided by"),
-        choices=[(RuleVersion.Source.GENERAL_MEETING, RuleVersion.Source.GENERAL_MEETING.label),
-                 (RuleVersion.Source.VOTE, RuleVersion.Source.VOTE.label)],
+        choices=[
+            (RuleVersion.Source.GENERAL_MEETING, RuleVersion.Source.GENERAL_MEETING.label),
+            (RuleVersion.Source.VOTE, RuleVersion.Source.VOTE.label),
+        ],
     )
-    note = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text=_("For example: the decision of the general meeting of 12 March."))
+    note = forms.CharField(
+        label=_("Why"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the decision of the general meeting of 12 March."),
+    )
 
     def __init__(self, *args: Any, coop: Cooperative, current: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,11 +55,13 @@ class RuleVersionNewForm(forms.Form):
         self.current = current
         for definition in RULES:
             value = current.get(definition.key)
-            help_text = f"{definition.help} ({definition.unit})" if definition.unit else definition.help
+            help_text = f"{definition.help} ({definition.unit})" if definition.unit else str(definition.help)
             if definition.kind == Kind.MONEY_BY_CATEGORY:
                 for category, amount in (value or {"default": ""}).items():
                     self.fields[f"{definition.key}{CATEGORY_SEPARATOR}{category}"] = forms.CharField(
-                        label=f"{definition.label}: {category}", initial=str(amount), help_text=help_text,
+                        label=f"{definition.label}: {category}",
+                        initial=str(amount),
+                        help_text=help_text,
                     )
                 continue
             field: forms.Field
@@ -63,7 +71,7 @@ class RuleVersionNewForm(forms.Form):
                 field = forms.ChoiceField(choices=definition.choices)
             else:
                 field = forms.CharField()
-            field.label = definition.label
+            field.label = str(definition.label)
             field.help_text = help_text
             field.initial = _as_text(definition, value) if value is not None else ""
             self.fields[definition.key] = field
@@ -76,8 +84,9 @@ class RuleVersionNewForm(forms.Form):
             if definition.kind == Kind.MONEY_BY_CATEGORY:
                 prefix = f"{definition.key}{CATEGORY_SEPARATOR}"
                 raw: Any = {
-                    name[len(prefix):]: self.cleaned_data[name].strip()
-                    for name in self.fields if name.startswith(prefix)
+                    name[len(prefix) :]: self.cleaned_data[name].strip()
+                    for name in self.fields
+                    if name.startswith(prefix)
                 }
             elif definition.kind == Kind.INTEGER_LIST:
                 raw = [p.strip() for p in self.cleaned_data[definition.key].split(",") if p.strip()]

@@ -22,7 +22,7 @@ EMPTY = "—"
 
 
 def _group(digits: str, separator: str) -> str:
-    groups = []
+    groups: list[str] = []
     while len(digits) > 3:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]

@@ -21,8 +21,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def coop_switch(request: HttpRequest) -> HttpResponse:
     """Staff of several coops choose the coop they work in; other coops' ids are ignored."""
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
     try:
         coop_id = int(request.POST.get("coop", ""))

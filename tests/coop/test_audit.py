@@ -7,8 +7,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_audit_record_names_actor_subject_and_coop(kanaleneiland, coordinator, fatima):
-    event = audit_record(actor=coordinator, action="member.paused", subject=fatima, data={"old": "active"},
-                         on_behalf_of=fatima.user, consent_note="signed form 12 May")
+    event = audit_record(
+        actor=coordinator,
+        action="member.paused",
+        subject=fatima,
+        data={"old": "active"},
+        on_behalf_of=fatima.user,
+        consent_note="signed form 12 May",
+    )
     assert event.coop == kanaleneiland
     assert event.on_behalf_of == fatima.user
     assert audit_list_for_subject(fatima)[0] == event

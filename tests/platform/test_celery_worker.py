@@ -59,8 +59,9 @@ def mail_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def worker(transactional_db: None, broker: dict[str, str], queue: str, mail_dir: Path, tmp_path: Path
-           ) -> Iterator[subprocess.Popen[bytes]]:
+def worker(
+    transactional_db: None, broker: dict[str, str], queue: str, mail_dir: Path, tmp_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
     env = {
         **os.environ,
         **broker,
@@ -73,9 +74,27 @@ def worker(transactional_db: None, broker: dict[str, str], queue: str, mail_dir:
     }
     log = (tmp_path / "worker.log").open("wb")
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "celery", "-A", "coop", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-mingle", "--without-gossip", "--without-heartbeat", "-Q", queue, "-n", f"{queue}@%h"],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "coop",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         yield process

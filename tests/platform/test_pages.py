@@ -128,8 +128,12 @@ def test_navigation_shows_only_the_portals_a_person_has(client, fatima, coordina
 
 
 def test_every_account_page_renders(client, kanaleneiland):
-    for name in ["account_login", "account_reset_password", "account_reset_password_done",
-                 "account_email_verification_sent"]:
+    for name in [
+        "account_login",
+        "account_reset_password",
+        "account_reset_password_done",
+        "account_email_verification_sent",
+    ]:
         response = client.get(reverse(name))
         assert response.status_code == 200, name
         assert 'name="language"' in response.content.decode(), name
