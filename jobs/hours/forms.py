@@ -22,7 +22,7 @@ class TimesForm(forms.Form):
                                        widget=_NUMBER)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("The end time must be after the start time."))
@@ -63,7 +63,7 @@ class HourEntryDecideForm(TimesForm):
             self.fields[name].required = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("outcome") == Decision.APPROVE:
             for name in ("start_time", "end_time", "break_minutes"):
                 if data.get(name) is None and name not in self.errors:

@@ -218,3 +218,30 @@ def _queries_for(client, persona, member, rows: int) -> int:  # type: ignore[no-
 
 def test_business_list_costs_the_same_queries_for_1_and_50_rows(client, bakery, lunetten_shop, fatima, jan):  # type: ignore[no-untyped-def]
     assert _queries_for(client, lunetten_shop, jan, 1) == _queries_for(client, bakery, fatima, 50)
+
+
+def test_every_page_renders_for_its_owner(client, fatima, bakery, coordinator, fatima_assignment):  # type: ignore[no-untyped-def]
+    from tests.jobs.hours.factories import DisputedHourEntryFactory
+
+    entry = SubmittedHourEntryFactory(assignment=fatima_assignment)
+    disputed = DisputedHourEntryFactory(assignment=assignment_at(fatima, bakery, start_time=dt.time(14),
+                                                                 end_time=dt.time(16)),
+                                        start_time=dt.time(14), end_time=dt.time(16), break_minutes=0,
+                                        corrected_start_time=dt.time(14, 30), corrected_end_time=dt.time(16),
+                                        corrected_break_minutes=0)
+    pages = {
+        fatima.user: [reverse("hour_entry_my_list"), reverse("hour_entry_member_detail", args=[disputed.pk]),
+                      reverse("hour_entry_member_detail", args=[entry.pk])],
+        bakery.contact: [reverse("hour_entry_business_list"), reverse("hour_entry_business_list") + "?status=all",
+                         reverse("hour_entry_business_detail", args=[entry.pk]),
+                         reverse("hour_entry_business_correct", args=[entry.pk]),
+                         reverse("hour_entry_business_not_done", args=[entry.pk])],
+        coordinator: [reverse("hour_entry_dispute_list"), reverse("hour_entry_dispute_decide", args=[disputed.pk])],
+    }
+    for user, urls in pages.items():
+        client.force_login(user)
+        for url in urls:
+            for language in ("en", "nl"):
+                with translation.override(language):
+                    response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+                assert response.status_code == 200, (url, language)
