@@ -28,8 +28,8 @@ def assignment_create_by_business(*, actor: Any, shift_id: int, member_id: int) 
     a hard constraint is broken or every seat is taken or already offered.
     """
     # Same lock order as offer_accept: member, then shift.
-    member = Member.objects.select_for_update().select_related("profile", "coop").get(pk=member_id)
-    shift = Shift.objects.select_for_update().select_related("job__coop", "job__business").get(pk=shift_id)
+    member = Member.objects.select_for_update(of=("self",)).select_related("coop").get(pk=member_id)
+    shift = Shift.objects.select_for_update(of=("self",)).select_related("job__coop", "job__business").get(pk=shift_id)
     job = shift.job
     if job.business_id not in business_ids_for_contact(actor):
         raise PermissionDenied(_("You can only choose members for your own jobs."))
@@ -63,8 +63,8 @@ def assignment_create_by_coordinator(
     """
     if not reason or not reason.strip():
         raise ValidationError({"reason": [_("Give a reason for assigning by hand.")]})
-    member = Member.objects.select_for_update().select_related("profile", "coop").get(pk=member_id)
-    shift = Shift.objects.select_for_update().select_related("job__coop").get(pk=shift_id)
+    member = Member.objects.select_for_update(of=("self",)).select_related("coop").get(pk=member_id)
+    shift = Shift.objects.select_for_update(of=("self",)).select_related("job__coop").get(pk=shift_id)
     if shift.job.coop_id not in coop_ids_for_role(actor, Role.Kind.COORDINATOR):
         raise PermissionDenied(_("You are not a coordinator of this coop."))
     if shift_seats_taken(shift) >= shift.seats:

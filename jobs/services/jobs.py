@@ -240,7 +240,7 @@ def shift_cancel(*, actor: Any, shift_id: int, reason: str, on_behalf_of: Any = 
         raise ValidationError({"reason": [_("Give a reason, so the members know why.")]})
     # Lock the shift so an accept running now either finishes first (and its member is told) or
     # sees the cancelled status after our commit.
-    shift = Shift.objects.select_for_update().select_related("job").get(pk=shift_id)
+    shift = Shift.objects.select_for_update(of=("self",)).select_related("job").get(pk=shift_id)
     if shift.status == Shift.Status.CANCELLED:
         raise ValidationError(_("This shift is already cancelled."))
     shift.status = Shift.Status.CANCELLED

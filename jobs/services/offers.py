@@ -63,7 +63,7 @@ def offer_accept(
     shift_id = Offer.objects.filter(pk=offer_id, member=locked_member).values_list("shift_id", flat=True).first()
     if shift_id is None:
         raise ValidationError(_("This offer is not for you."))
-    shift = Shift.objects.select_for_update().select_related("job__coop").get(pk=shift_id)
+    shift = Shift.objects.select_for_update(of=("self",)).select_related("job__coop").get(pk=shift_id)
     offer = Offer.objects.select_for_update().get(pk=offer_id)
     offer.shift = shift
     if locked_member.status != Member.Status.ACTIVE:
@@ -104,7 +104,7 @@ def offer_decline(
 
     Raises ValidationError if the offer is not this member's or no longer pending.
     """
-    offer = Offer.objects.select_for_update().select_related("shift__job__coop").filter(
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("shift__job__coop").filter(
         pk=offer_id, member=member).first()
     if offer is None:
         raise ValidationError(_("This offer is not for you."))
@@ -117,7 +117,7 @@ def offer_decline(
 @transaction.atomic
 def offer_expire(*, offer_id: int) -> bool:
     """Mark one pending offer past its answer time as expired; False if it changed meanwhile."""
-    offer = Offer.objects.select_for_update().select_related("shift__job__coop").filter(pk=offer_id).first()
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("shift__job__coop").filter(pk=offer_id).first()
     if offer is None or offer.status != Offer.Status.PENDING or offer.expires_at > timezone.now():
         return False
     _offer_transition(offer=offer, new_status=Offer.Status.EXPIRED, actor=None)
