@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from jobs.models import Assignment, Job, Offer, Shift
@@ -145,7 +145,9 @@ def shift_list_open_for_member(
         _shifts_with_counts()
         .filter(job__coop_id=member.coop_id, status=Shift.Status.OPEN, job__status=Job.Status.OPEN)
         .exclude(job__required_skills__in=Skill.objects.exclude(pk__in=held))
-        .exclude(assignments__member=member, assignments__status=Assignment.Status.ACTIVE)
+        .exclude(Exists(Assignment.objects.filter(shift=OuterRef("pk"), member=member,
+                                                  status=Assignment.Status.ACTIVE)))
+        .filter(seats__gt=F("active_count"))
         .select_related("job__business", "job__coop")
     )
     qs = qs.filter(date=day) if day else qs.filter(date__gte=today)
@@ -157,9 +159,7 @@ def shift_list_open_for_member(
     )
     table = MemberWageTable(member.coop)
     result: list[ShiftForMember] = []
-    for shift in qs.distinct()[: limit * 2]:
-        if shift.active_count >= shift.seats:
-            continue
+    for shift in qs.distinct()[: limit * 3]:
         near = member.coop.covers_postcode(shift.job.postcode)
         if neighbourhood_only and not near:
             continue

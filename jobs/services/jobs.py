@@ -234,7 +234,7 @@ def _pending_offers_withdraw(*, shifts: list[Shift], actor: Any) -> int:
 def shift_cancel(*, actor: Any, shift_id: int, reason: str, on_behalf_of: Any = None) -> Shift:
     """Cancel a shift: assignments cancelled (members told after commit), pending offers withdrawn.
 
-    Raises ValidationError if no reason is given or the shift is already cancelled.
+    Raises ValidationError if no reason is given, the shift is already cancelled or has started.
     """
     if not reason or not reason.strip():
         raise ValidationError({"reason": [_("Give a reason, so the members know why.")]})
@@ -243,6 +243,10 @@ def shift_cancel(*, actor: Any, shift_id: int, reason: str, on_behalf_of: Any = 
     shift = Shift.objects.select_for_update(of=("self",)).select_related("job").get(pk=shift_id)
     if shift.status == Shift.Status.CANCELLED:
         raise ValidationError(_("This shift is already cancelled."))
+    now = timezone.localtime()
+    if (shift.date, shift.start_time) <= (now.date(), now.time()):
+        # Once a shift has started, members may have worked: hours and invoices depend on it.
+        raise ValidationError(_("This shift has already started and can no longer be cancelled."))
     shift.status = Shift.Status.CANCELLED
     shift.cancelled_reason = reason.strip()[:300]
     shift.save(update_fields=["status", "cancelled_reason"])

@@ -189,3 +189,27 @@ def test_candidates_page_lists_fitting_members_by_first_name(client, bakery, bak
     assert available_fatima in members and jan not in members
     body = response.content.decode()
     assert "Offer to Fatima" in body and "El Amrani" not in body
+
+
+def test_a_started_shift_cannot_be_cancelled(client, bakery, bakery_shift, fatima):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    Shift.objects.filter(pk=bakery_shift.pk).update(date=timezone.localdate() - dt.timedelta(days=1))
+    assignment = PlannedAssignmentFactory(shift=bakery_shift, member=fatima)
+    client.force_login(bakery.contact)
+    response = client.post(reverse("business_shift_cancel", args=[bakery_shift.pk]), {"reason": "te laat"})
+    assert response.status_code == 200
+    assert "already started and can no longer be cancelled" in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.ACTIVE
+
+
+def test_permission_rules(bakery, bakery_shift, lunetten_shop, coordinator, lunetten_coordinator, fatima_offer):
+    assert bakery.contact.has_perm("jobs.manage_job", bakery_shift.job)
+    assert not lunetten_shop.contact.has_perm("jobs.manage_job", bakery_shift.job)
+    assert coordinator.has_perm("jobs.coordinate_shift", bakery_shift)
+    assert not lunetten_coordinator.has_perm("jobs.coordinate_shift", bakery_shift)
+    assert fatima_offer.member.user.has_perm("jobs.answer_offer", fatima_offer)
+    assert not bakery.contact.has_perm("jobs.answer_offer", fatima_offer)
