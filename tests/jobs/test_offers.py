@@ -220,7 +220,7 @@ def test_coordinator_accepts_on_behalf_of_a_member_and_the_audit_names_both(clie
     member = fatima_offer.member
     _assist(client, coordinator, member)
     body = client.get(reverse("member_offer_list")).content.decode()
-    assert "You are helping Fatima" in body
+    assert "You are acting for Fatima El Amrani" in body
     assert client.post(accept_url(fatima_offer)).status_code == 302
     assignment = Assignment.objects.get()
     assert assignment.member == member
