@@ -51,6 +51,12 @@ def euro_trail_split(
     member_wage = eur(Decimal(hours) * to_decimal(wage_hourly))
     employer_costs = percent_of(member_wage, employer_cost_percent)
     margin = to_decimal(line_total_net) - to_decimal(member_wage) - to_decimal(employer_costs)
+    if margin < 0 and to_decimal(hourly_rate) >= to_decimal(wage_hourly) * (1 + Decimal(employer_cost_percent) / 100):
+        # The hourly rate covers wage and costs; only rounding three amounts to the cent took the
+        # margin a cent below zero (e.g. 0.02 h). The wage is what the member is owed, so the
+        # employer-cost provision absorbs the cent(s).
+        employer_costs = eur(to_decimal(line_total_net) - to_decimal(member_wage))
+        margin = Decimal(0)
     if margin < 0:
         raise EuroTrailError(
             _("The rate of %(rate)s per hour does not cover the member wage and employer costs.")

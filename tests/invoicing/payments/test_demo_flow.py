@@ -19,7 +19,8 @@ from invoicing.payments.selectors import invoice_payment_summary, payment_integr
 from invoicing.stripe_fake.app import FakeStripe
 from invoicing.stripe_fake.server import fake_server_start
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: a transactional test flushes the legal tables the data migrations seeded.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

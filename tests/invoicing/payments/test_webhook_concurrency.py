@@ -19,7 +19,8 @@ from tests.invoicing.payments.factories import cents
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks and concurrent writers"),
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: a transactional test flushes the legal tables the data migrations seeded.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
