@@ -343,3 +343,10 @@ def test_with_invoices_runs_the_invoice_run_after_seeding(db: None, tmp_path) ->
     # The run is optional: whether it billed or reported a failure, the seed itself stays committed.
     assert "Invoice run Kanaleneiland" in out.getvalue() + err.getvalue()
     assert Cooperative.objects.count() == 2 and HourEntry.objects.exists()
+
+
+def test_demo_people_and_bakery_live_in_their_coops_neighbourhood(db: None) -> None:
+    demo_seed(members=5, businesses=1, seed=1, coops=["lunetten"])
+    lunetten = Cooperative.objects.get(slug="lunetten")
+    assert lunetten.covers_postcode(Member.objects.get(user__email="member@lunetten.example.org").postcode)
+    assert lunetten.covers_postcode(Business.objects.get(roles__user__email="business@lunetten.example.org").postcode)

@@ -67,13 +67,17 @@ def businesses_seed(
         return start + dt.timedelta(days=rng.randint(0, span))
 
     if demo_contact is not None:
+        # The bakery stands in Kanaleneiland; when only another coop is seeded it moves there.
+        home = ctx.coops[demo_coop]
+        home_street = f"{ctx.spec_for(demo_coop).streets[0]} 7"
+        home_postcode = postcode_in(rng, ctx.spec_for(demo_coop).postcode_areas[0])
         business = Business(
             legal_name=DEMO_BUSINESS["legal_name"],
             trade_name=DEMO_BUSINESS["trade_name"],
             kvk_number=ctx.ids.kvk_number(),
             vat_id=ctx.ids.vat_id(),
-            street=DEMO_BUSINESS["street"],
-            postcode=DEMO_BUSINESS["postcode"],
+            street=DEMO_BUSINESS["street"] if home.covers_postcode(DEMO_BUSINESS["postcode"]) else home_street,
+            postcode=DEMO_BUSINESS["postcode"] if home.covers_postcode(DEMO_BUSINESS["postcode"]) else home_postcode,
             city="Utrecht",
             billing_email=ctx.emails.claim("facturen", "kanaalbakker.example.org"),
             phone=utrecht_landline(rng),

@@ -160,7 +160,6 @@ def members_seed(ctx: SeedContext, *, count: int, fixed: list[tuple[StaffSpec, s
         if spec.kind == "member":
             # Fatima: a complete stapelbaan profile that fits the demo bakery's shifts.
             member.date_of_birth = dt.date(ctx.today.year - 38, 4, 12)
-            member.postcode = "3526KL"
             member.assisted_consent_at = decided + dt.timedelta(days=20)
             member.assisted_consent_note = CONSENT_NOTES[0]
             resident.is_demo = True
