@@ -185,3 +185,13 @@ def test_shift_detail_explains_with_the_matching_engine(client, fatima, bakery_s
     assert reasons and any(not r.ok for r in reasons)  # she lacks the skill and is not available
     for reason in reasons:
         assert reason.message in response.content.decode()
+
+
+def test_hours_widget_tag_renders_for_a_member(fatima, kanaleneiland):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    PlannedAssignmentFactory(member=fatima, shift__job__coop=kanaleneiland, shift__date=timezone.localdate())
+    with translation.override("en"):
+        html = Template("{% load jobs_widgets %}{% member_hours_widget member %}").render(Context({"member": fatima}))
+    assert "This week: 4 of 20 hours" in html
