@@ -10,16 +10,19 @@ the date of each member's last job.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from coop.models import Cooperative
-from coop.rulebook.selectors import member_wage_for_category
+from coop.rulebook.models import RuleVersion
+from coop.rulebook.selectors import member_wage_for_category, rule_values, rule_version_values
 from jobs.matching import engine
 from jobs.models import Assignment, Job, Offer, Shift, daypart_of
 from members.models import Language, Member, MemberSkill, WorkerProfile
@@ -70,6 +73,28 @@ def _amount(value: Any) -> float | None:
     if value is None:
         return None
     return float(getattr(value, "amount", value))
+
+
+_VALUES_CACHE: dict[tuple[int, Any, int], dict[str, Any]] = {}
+
+
+def rules_in_force(coop: Cooperative, *, on: dt.date) -> tuple[RuleVersion, dict[str, Any]]:
+    """Like rule_values(), but the parsed values of a version are kept per process: versions never change.
+
+    Keyed by (id, created_at, coop) so a reused id (SQLite after a rollback) never hits a stale entry.
+    """
+    version = (RuleVersion.objects.filter(coop=coop, effective_from__lte=on)
+               .order_by("-effective_from", "-number").first())
+    if version is None:
+        return rule_values(coop, on=on)  # raises NoRuleVersion with its message
+    key = (version.pk, version.created_at, version.coop_id)
+    values = _VALUES_CACHE.get(key)
+    if values is None:
+        values = rule_version_values(version)
+        if len(_VALUES_CACHE) > 256:
+            _VALUES_CACHE.clear()
+        _VALUES_CACHE[key] = values
+    return version, values
 
 
 def open_shifts(coop: Cooperative, *, now: dt.datetime) -> QuerySet[Shift]:
@@ -146,8 +171,9 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
     member_qs = member_qs.filter(coop_id__in=list(coop_pos))
     if only_active:
         member_qs = member_qs.filter(status=Member.Status.ACTIVE)
-    member_rows = list(member_qs.order_by("id").values_list(
-        "id", "coop_id", "status", "postcode", "languages", "profile__availability_mask",
+    # languages as text: a substring test per known code is cheaper than a JSON decode per member
+    member_rows = list(member_qs.order_by("id").annotate(languages_text=Cast("languages", TextField())).values_list(
+        "id", "coop_id", "status", "postcode", "languages_text", "profile__availability_mask",
         "profile__target_hours_per_week", "profile__monthly_earnings_cap", "profile__max_travel"))
     n_m = len(member_rows)
     member_ids = np.array([r[0] for r in member_rows], np.int64)
@@ -160,19 +186,30 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
                 break
     languages = np.zeros(n_m, np.int64)
     for i, r in enumerate(member_rows):
-        for code in r[4] or []:
-            if code in LANGUAGE_BITS:
-                languages[i] |= 1 << LANGUAGE_BITS[code]
+        text = r[4] or ""
+        for code, bit in LANGUAGE_BITS.items():
+            if f'"{code}"' in text:
+                languages[i] |= 1 << bit
     caps = [_amount(r[7]) for r in member_rows]
 
     # valid skills per round day: plain skills always, certified ones until their expiry
     skills_by_day = np.zeros((max(len(days), 1), n_m), np.uint64)
-    member_id_subquery = member_qs.values("id")
+    # Related rows: by coop id (and the round's date window), skipping members not loaded; a handful
+    # of members (an explanation) by id. A long id list or a repeated subquery with the availability
+    # test and skill joins costs more than reading the coop's rows in the window.
+    if members is not None and n_m <= 50:
+        of_members = Q(member_id__in=member_ids.tolist())
+        of_profiles = Q(profile__member_id__in=member_ids.tolist())
+    else:
+        of_members = Q(member__coop_id__in=list(coop_pos))
+        of_profiles = Q(profile__member__coop_id__in=list(coop_pos))
     if skill_ids and n_m:
         for member_id, skill_id, needs_cert, valid_until in MemberSkill.objects.filter(
-                profile__member_id__in=member_id_subquery, skill_id__in=skill_ids).values_list(
+                of_profiles, skill_id__in=skill_ids).values_list(
                 "profile__member_id", "skill_id", "skill__requires_certificate", "certificate_valid_until"):
-            i = member_pos[member_id]
+            i = member_pos.get(member_id)
+            if i is None:
+                continue
             for d, day in enumerate(days):
                 if not needs_cert or (valid_until is not None and valid_until >= day):
                     skills_by_day[d, i] |= skill_bit[skill_id]
@@ -186,18 +223,19 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
         last_day = days[-1]
         last = max(last_day + dt.timedelta(days=6 - last_day.weekday()),
                    (last_day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
-        planned = [
-            *Assignment.objects.filter(status=Assignment.Status.ACTIVE, member_id__in=member_id_subquery,
-                                       shift__date__range=(first, last), shift__status=Shift.Status.OPEN)
-            .exclude(shift_id=ignore_planned_shift_id)
-            .values_list("member_id", "shift__date", "shift__start_time", "shift__end_time", "shift__job__category"),
-            *Offer.objects.filter(status=Offer.Status.PENDING, member_id__in=member_id_subquery,
-                                  shift__date__range=(first, last), shift__status=Shift.Status.OPEN)
-            .exclude(shift_id=ignore_planned_shift_id)
-            .values_list("member_id", "shift__date", "shift__start_time", "shift__end_time", "shift__job__category"),
-        ]
+        columns = ("member_id", "shift__date", "shift__start_time", "shift__end_time", "shift__job__category")
+        planned = (
+            Assignment.objects.filter(of_members, status=Assignment.Status.ACTIVE, shift__date__range=(first, last),
+                                      shift__status=Shift.Status.OPEN)
+            .exclude(shift_id=ignore_planned_shift_id).order_by().values_list(*columns)
+            .union(Offer.objects.filter(of_members, status=Offer.Status.PENDING, shift__date__range=(first, last),
+                                        shift__status=Shift.Status.OPEN)
+                   .exclude(shift_id=ignore_planned_shift_id).order_by().values_list(*columns), all=True)
+        )
         for member_id, day, start, end, category in planned:
-            i = member_pos[member_id]
+            i = member_pos.get(member_id)
+            if i is None:
+                continue
             hours = _hours(start, end)
             w = week_pos.get(_week_key(day))
             if w is not None:
@@ -208,14 +246,17 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
             d = day_pos.get(day)
             if d is not None:
                 busy.append((i, d, _minutes(start), _minutes(end)))
+    # Waiting counts fully from WAITING_FULL_DAYS on, so only the last jobs inside that window matter.
     days_waiting = np.full(n_m, np.inf)
     if n_m:
+        since = today - dt.timedelta(days=math.ceil(engine.WAITING_FULL_DAYS))
         for member_id, last_date in (
-            Assignment.objects.filter(status=Assignment.Status.ACTIVE, member_id__in=member_id_subquery,
-                                      shift__date__lte=today)
+            Assignment.objects.filter(of_members, status=Assignment.Status.ACTIVE, shift__date__range=(since, today))
             .values("member_id").annotate(last=Max("shift__date")).values_list("member_id", "last")
         ):
-            days_waiting[member_pos[member_id]] = max((today - last_date).days, 0)
+            i = member_pos.get(member_id)
+            if i is not None:
+                days_waiting[i] = max((today - last_date).days, 0)
 
     # --- preferences and earlier answers, per shift
     shifts_of_job: dict[int, list[int]] = defaultdict(list)

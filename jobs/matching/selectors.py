@@ -10,9 +10,8 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from coop.models import Cooperative
-from coop.rulebook.selectors import rule_values
 from jobs.matching import engine
-from jobs.matching.load import problem_load
+from jobs.matching.load import problem_load, rules_in_force
 from jobs.models import Assignment, MatchingRound, Offer, Shift
 from members.models import Member, availability_bit
 
@@ -44,7 +43,7 @@ def candidates_suggest(*, shift: Shift, limit: int = 10) -> list[Candidate]:
     """
     coop = shift.job.coop
     today = timezone.localdate()
-    _version, values = rule_values(coop, on=today)
+    _version, values = rules_in_force(coop, on=today)
     bit = availability_bit(shift.date.weekday(), shift.daypart)
     members = Member.objects.alias(slot=F("profile__availability_mask").bitand(bit)).filter(slot=bit)
     for skill_id in shift.job.required_skills.values_list("pk", flat=True):

@@ -13,9 +13,8 @@ from django.utils import timezone
 
 from coop.audit import audit_record
 from coop.models import Cooperative
-from coop.rulebook.selectors import rule_values
 from jobs.matching import engine
-from jobs.matching.load import open_shifts, problem_load
+from jobs.matching.load import open_shifts, problem_load, rules_in_force
 from jobs.models import MatchingRound, Offer
 
 logger = logging.getLogger(__name__)
@@ -57,7 +56,7 @@ def matching_round_run(*, coop: Cooperative, trigger: str, actor: Any | None = N
         _round_lock(coop)
         now = timezone.now()
         local_now = timezone.localtime(now)
-        version, values = rule_values(coop, on=local_now.date())
+        version, values = rules_in_force(coop, on=local_now.date())
         t = time.perf_counter()
         loaded = problem_load(coop=coop, values=values, shifts=open_shifts(coop, now=local_now),
                               today=local_now.date())
