@@ -22,16 +22,16 @@ class StyledForm(forms.Form):
     """A form whose widgets carry the NL Design System (Utrecht) classes and aria-describedby."""
 
     WIDGET_CLASSES = {
-        "textinput": "utrecht-textbox",
-        "emailinput": "utrecht-textbox",
-        "passwordinput": "utrecht-textbox",
-        "numberinput": "utrecht-textbox",
-        "dateinput": "utrecht-textbox",
-        "textarea": "utrecht-textarea",
-        "select": "utrecht-select",
-        "checkboxinput": "utrecht-checkbox",
-        "radioselect": "utrecht-radio-button",
-        "checkboxselectmultiple": "utrecht-checkbox",
+        "textinput": "utrecht-textbox utrecht-textbox--html-input",
+        "emailinput": "utrecht-textbox utrecht-textbox--html-input",
+        "passwordinput": "utrecht-textbox utrecht-textbox--html-input",
+        "numberinput": "utrecht-textbox utrecht-textbox--html-input",
+        "dateinput": "utrecht-textbox utrecht-textbox--html-input",
+        "textarea": "utrecht-textarea utrecht-textarea--html-textarea",
+        "select": "utrecht-select utrecht-select--html-select",
+        "checkboxinput": "utrecht-checkbox utrecht-checkbox--html-input",
+        "radioselect": "utrecht-radio-button utrecht-radio-button--html-input",
+        "checkboxselectmultiple": "utrecht-checkbox utrecht-checkbox--html-input",
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -116,6 +116,21 @@ class MemberApplicationForm(PasswordPairMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+    field_order = [
+        "coop",
+        "first_name",
+        "last_name",
+        "email",
+        "password1",
+        "password2",
+        "postcode",
+        "house_number",
+        "phone",
+        "iban",
+        "date_of_birth",
+        "languages",
+    ]
 
     clean_postcode = _field_cleaner(validators.postcode_clean, "postcode")
     clean_phone = _field_cleaner(validators.phone_clean, "phone")

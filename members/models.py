@@ -161,6 +161,12 @@ class Member(models.Model):
         return self.status == self.Status.ACTIVE
 
     @property
+    def language_names(self) -> list[str]:
+        """The spoken languages by name, in the current UI language."""
+        labels = dict(Language.choices)
+        return [str(labels.get(code, code)) for code in self.languages]
+
+    @property
     def has_assisted_consent(self) -> bool:
         return self.assisted_consent_at is not None
 
