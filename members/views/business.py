@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from members.forms import BusinessDetailsForm, ContactAddForm
 from members.models import Business
+from members.portal_widgets import business_widget_list
 from members.selectors import (
     AuditContext,
     business_contact_list,
@@ -53,6 +54,7 @@ def business_detail(request: HttpRequest, business_id: int) -> HttpResponse:
             "relations": business_relation_list(business),
             "contact_form": ContactAddForm(),
             "office": False,
+            "widgets": business_widget_list(request, business),
         },
     )
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from members.forms import MemberDetailsForm, MemberSkillsForm, OptionalReasonForm, WorkerProfileForm
 from members.models import Member, WorkerProfile
+from members.portal_widgets import member_widget_list
 from members.selectors import (
     AuditContext,
     audit_list_for_member,
@@ -63,6 +64,7 @@ def member_home(request: HttpRequest) -> HttpResponse:
             "member": member,
             "assisted": ctx.is_assisted,
             "email_confirmed": email_is_confirmed(member.user),
+            "widgets": member_widget_list(request, member),
         },
     )
 

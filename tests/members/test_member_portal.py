@@ -271,3 +271,16 @@ def test_member_pages_show_only_own_data(client, fatima, jan):
 def test_anonymous_is_sent_to_login(client, fatima):
     response = client.get(reverse("member_home"))
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_other_apps_can_add_a_widget_to_the_member_home(client, fatima, tmp_path, settings):
+    from members import portal_widgets
+
+    (tmp_path / "widget_test.html").write_text("<p>Offers for {{ member.first_name }}: {{ widget.count }}</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
+    portal_widgets.member_widget_register(template="widget_test.html", context=lambda request, member: {"count": 3})
+    try:
+        client.force_login(fatima.user)
+        assert "Offers for Fatima: 3" in client.get(reverse("member_home")).content.decode()
+    finally:
+        portal_widgets._MEMBER_WIDGETS.pop("widget_test.html")
