@@ -153,9 +153,10 @@ def members_seed(ctx: SeedContext, *, count: int, fixed: list[tuple[StaffSpec, s
             applied_at=decided - dt.timedelta(days=5),
             decided_at=decided,
             decided_by=_decider(ctx, slug),
-            share_capital=share_capital[slug],
             share_capital_status=Member.ShareCapital.PAID,
         )
+        # Money fields are set as attributes: django-stubs types a MoneyField's __init__ argument as a Decimal.
+        member.share_capital = share_capital[slug]
         resident = Resident(member=member, coop_slug=slug)
         if spec.kind == "member":
             # Fatima: a complete stapelbaan profile that fits the demo bakery's shifts.
@@ -257,15 +258,14 @@ def _profiles_seed(ctx: SeedContext, residents: list[Resident]) -> None:
     profiles: list[WorkerProfile] = []
     with_profile = [r for r in residents if r.member.status in (Member.Status.ACTIVE, Member.Status.PAUSED)]
     for r in with_profile:
-        profiles.append(
-            WorkerProfile(
-                member=r.member,
-                target_hours_per_week=r.target_minutes // 60,
-                monthly_earnings_cap=eur(Decimal(r.cap_cents) / 100) if r.cap_cents is not None else None,
-                max_travel=WorkerProfile.Travel.NEIGHBOURHOOD if r.neighbourhood_only else WorkerProfile.Travel.CYCLING,
-                availability_mask=r.mask,
-            )
+        profile = WorkerProfile(
+            member=r.member,
+            target_hours_per_week=r.target_minutes // 60,
+            max_travel=WorkerProfile.Travel.NEIGHBOURHOOD if r.neighbourhood_only else WorkerProfile.Travel.CYCLING,
+            availability_mask=r.mask,
         )
+        profile.monthly_earnings_cap = eur(Decimal(r.cap_cents) / 100) if r.cap_cents is not None else None
+        profiles.append(profile)
     WorkerProfile.objects.bulk_create(profiles, batch_size=BATCH)
     MemberSkill.objects.bulk_create(
         [

@@ -192,20 +192,22 @@ def _plan_jobs(ctx: SeedContext, businesses: list[SeededBusiness]) -> list[Plann
                 category = template.category if template.category in wages else "default"
                 start, end = rng.choice(template.windows) if not seeded.is_demo else template.windows[0]
                 business = seeded.business
+                language = template.language if rng.random() < 0.5 else ""
+                hourly_client_rate = eur(_client_rate(ctx, slug, category, rate_cache))
                 job = Job(
                     coop=ctx.coops[slug],
                     business=business,
                     title=template.title,
                     description=template.description,
                     category=category,
-                    language=template.language if rng.random() < 0.5 else "",
+                    language=language,
                     street=business.street,
                     postcode=business.postcode,
                     city=business.city,
-                    hourly_client_rate=eur(_client_rate(ctx, slug, category, rate_cache)),
                     assign_mode=Job.AssignMode.PICK if rng.random() < 0.2 else Job.AssignMode.AUTO,
                     created_by=seeded.contact,
                 )
+                job.hourly_client_rate = hourly_client_rate  # an attribute: see members.py on MoneyField typing
                 plans.append(PlannedJob(job, template, seeded, slug, start, end, money_cents(wages[category])))
     return plans
 
