@@ -1,5 +1,6 @@
 from django.urls import path
 
+from members import api
 from members.views import business, office, portal, public
 
 urlpatterns = [
@@ -32,6 +33,9 @@ urlpatterns = [
     path("member/history/", portal.member_history, name="member_history"),
     path("member/consent/", portal.member_consent, name="member_consent"),
     path("member/consent/change/", portal.member_consent_change, name="member_consent_change"),
+    # API.
+    path("api/me/", api.MeApi.as_view(), name="me_api"),
+    path("api/businesses/<int:business_id>/", api.BusinessDetailApi.as_view(), name="business_api_detail"),
     # Business portal.
     path("business/", business.business_home, name="business_home"),
     path("business/<int:business_id>/", business.business_detail, name="business_detail"),
