@@ -72,7 +72,7 @@ def generate(*, members: int, jobs: int, coops: int = 1, seed: int = 1,
     languages = np.where(rng.random(m_count) < 0.9, 1, 0).astype(np.int64)  # bit 0: Dutch
     languages |= np.left_shift(1, rng.integers(1, 12, m_count)) * (rng.random(m_count) < 0.5)
     target = rng.choice([0, 8, 12, 16, 20, 24, 32], m_count, p=[0.1, 0.15, 0.15, 0.2, 0.2, 0.1, 0.1]).astype(float)
-    weeks, months = 3, 2
+    weeks, _months = 3, 2
     week_hours = np.round(rng.random((weeks, m_count)) * target[None, :] * 1.1 * (rng.random((weeks, m_count)) < 0.7))
     earnings_cap = np.where(rng.random(m_count) < 0.3, rng.choice([250.0, 400.0, 600.0, 800.0], m_count), np.inf)
     month_earnings = np.minimum(week_hours[:2] * 15.5 * 2.0, np.where(np.isinf(earnings_cap), 1e9, earnings_cap))

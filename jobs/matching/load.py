@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, F, Max, Q, QuerySet, TextField
+from django.db.models import Count, F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast
 
 from coop.models import Cooperative
@@ -121,28 +121,44 @@ def scope_coops(coop: Cooperative, values: dict[str, Any]) -> list[Cooperative]:
     return coops
 
 
-def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[Shift], today: dt.date,
-                 members: QuerySet[Member] | None = None, only_active: bool = True,
-                 ignore_planned_shift_id: int | None = None) -> Loaded:
-    """Build the engine's arrays for `shifts` (annotated with open_seats) of `coop`.
+ShiftRow = tuple[int, int, dt.date, dt.time, dt.time, int, str, str, str]
+
+
+def shift_row(shift: Shift, *, open_seats: int) -> ShiftRow:
+    """The row problem_load reads for one shift already in memory (with its job)."""
+    job = shift.job
+    return (shift.pk, shift.job_id, shift.date, shift.start_time, shift.end_time, open_seats, job.category,
+            job.language, job.postcode)
+
+
+def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[Shift] | list[ShiftRow],
+                 today: dt.date, members: QuerySet[Member] | None = None, only_active: bool = True,
+                 ignore_planned_shift_id: int | None = None,
+                 job_skills: dict[int, list[int]] | None = None) -> Loaded:
+    """Build the engine's arrays for `shifts` (annotated with open_seats, or rows from `shift_row`) of `coop`.
 
     `members` narrows the members (default: every member of the coops in scope); `only_active`
     False keeps non-active members in (marked inactive) so an explanation can say so;
     `ignore_planned_shift_id` leaves the member's own offer or assignment for that shift out of their
     planned work (an explanation of that very shift).
+    `job_skills` (job id -> skill ids) saves the query when the caller already has them.
     Raises TooManySkills if the shifts need more than 64 different skills.
     """
     coops = scope_coops(coop, values)
     coop_pos = {c.pk: i for i, c in enumerate(coops)}
 
     # --- shifts
-    shift_rows = list(shifts.values_list("id", "job_id", "date", "start_time", "end_time", "open_seats",
-                                         "job__category", "job__language", "job__postcode"))
+    if isinstance(shifts, list):
+        shift_rows = shifts
+    else:
+        shift_rows = list(shifts.values_list("id", "job_id", "date", "start_time", "end_time", "open_seats",
+                                             "job__category", "job__language", "job__postcode"))
     job_ids = sorted({r[1] for r in shift_rows})
-    job_skills: dict[int, list[int]] = defaultdict(list)
-    for job_id, skill_id in Job.required_skills.through.objects.filter(job_id__in=job_ids).values_list(
-            "job_id", "skill_id"):
-        job_skills[job_id].append(skill_id)
+    if job_skills is None:
+        job_skills = defaultdict(list)
+        for job_id, skill_id in Job.required_skills.through.objects.filter(job_id__in=job_ids).values_list(
+                "job_id", "skill_id"):
+            job_skills[job_id].append(skill_id)
     skill_ids = sorted({s for skills in job_skills.values() for s in skills})
     if len(skill_ids) > MAX_SKILLS:
         raise TooManySkills(len(skill_ids))
@@ -214,67 +230,75 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
                 if not needs_cert or (valid_until is not None and valid_until >= day):
                     skills_by_day[d, i] |= skill_bit[skill_id]
 
-    # --- work already planned or offered, in the weeks and months of the round
+    # --- work already planned or offered (weeks and months of the round), and each member's last job.
+    # One query over one date window: waiting counts fully from WAITING_FULL_DAYS on, so only the last
+    # jobs inside that window matter.
     week_hours = np.zeros((max(len(weeks), 1), n_m))
     month_earnings = np.zeros((max(len(months), 1), n_m))
     busy: list[tuple[int, int, int, int]] = []
-    if days and n_m:
-        first = min(days[0] - dt.timedelta(days=days[0].weekday()), days[0].replace(day=1))
-        last_day = days[-1]
-        last = max(last_day + dt.timedelta(days=6 - last_day.weekday()),
-                   (last_day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
+    days_waiting = np.full(n_m, np.inf)
+    if n_m:
+        since = today - dt.timedelta(days=math.ceil(engine.WAITING_FULL_DAYS))
+        first, last = since, today
+        if days:
+            last_day = days[-1]
+            first = min(since, days[0] - dt.timedelta(days=days[0].weekday()), days[0].replace(day=1))
+            last = max(today, last_day + dt.timedelta(days=6 - last_day.weekday()),
+                       (last_day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
         columns = ("member_id", "shift__date", "shift__start_time", "shift__end_time", "shift__job__category")
         planned = (
             Assignment.objects.filter(of_members, status=Assignment.Status.ACTIVE, shift__date__range=(first, last),
                                       shift__status=Shift.Status.OPEN)
-            .exclude(shift_id=ignore_planned_shift_id).order_by().values_list(*columns)
+            .exclude(shift_id=ignore_planned_shift_id).order_by()
+            .annotate(kind=Value(0)).values_list(*columns, "kind")
             .union(Offer.objects.filter(of_members, status=Offer.Status.PENDING, shift__date__range=(first, last),
                                         shift__status=Shift.Status.OPEN)
-                   .exclude(shift_id=ignore_planned_shift_id).order_by().values_list(*columns), all=True)
+                   .exclude(shift_id=ignore_planned_shift_id).order_by()
+                   .annotate(kind=Value(1)).values_list(*columns, "kind"), all=True)
         )
-        for member_id, day, start, end, category in planned:
+        wage_of: dict[str, float] = {}
+        for member_id, day, start, end, category, kind in planned:
             i = member_pos.get(member_id)
             if i is None:
                 continue
+            if kind == 0 and since <= day <= today:
+                days_waiting[i] = min(days_waiting[i], max((today - day).days, 0))
             hours = _hours(start, end)
             w = week_pos.get(_week_key(day))
             if w is not None:
                 week_hours[w, i] += hours
             mo = month_pos.get((day.year, day.month))
             if mo is not None:
-                month_earnings[mo, i] += hours * float(member_wage_for_category(values, category).amount)
+                if category not in wage_of:
+                    wage_of[category] = float(member_wage_for_category(values, category).amount)
+                month_earnings[mo, i] += hours * wage_of[category]
             d = day_pos.get(day)
             if d is not None:
                 busy.append((i, d, _minutes(start), _minutes(end)))
-    # Waiting counts fully from WAITING_FULL_DAYS on, so only the last jobs inside that window matter.
-    days_waiting = np.full(n_m, np.inf)
-    if n_m:
-        since = today - dt.timedelta(days=math.ceil(engine.WAITING_FULL_DAYS))
-        for member_id, last_date in (
-            Assignment.objects.filter(of_members, status=Assignment.Status.ACTIVE, shift__date__range=(since, today))
-            .values("member_id").annotate(last=Max("shift__date")).values_list("member_id", "last")
-        ):
-            i = member_pos.get(member_id)
-            if i is not None:
-                days_waiting[i] = max((today - last_date).days, 0)
 
     # --- preferences and earlier answers, per shift
     shifts_of_job: dict[int, list[int]] = defaultdict(list)
     for i, r in enumerate(shift_rows):
         shifts_of_job[r[1]].append(i)
-    preferred_lists: dict[int, list[int]] = defaultdict(list)
-    for job_id, member_id in Job.preferred_members.through.objects.filter(job_id__in=job_ids).values_list(
-            "job_id", "member_id"):
-        if member_id in member_pos:
-            for s in shifts_of_job[job_id]:
-                preferred_lists[s].append(member_pos[member_id])
     shift_pos = {sid: i for i, sid in enumerate(shift_ids.tolist())}
+    preferred_lists: dict[int, list[int]] = defaultdict(list)
     declined_lists: dict[int, list[int]] = defaultdict(list)
-    for shift_id, member_id in Offer.objects.filter(
-            shift_id__in=list(shift_pos), status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED]).values_list(
-            "shift_id", "member_id"):
-        if member_id in member_pos:
-            declined_lists[shift_pos[shift_id]].append(member_pos[member_id])
+    answers = (
+        Job.preferred_members.through.objects.filter(job_id__in=job_ids).order_by()
+        .annotate(kind=Value(0)).values_list("job_id", "member_id", "kind")
+        .union(Offer.objects.filter(shift_id__in=list(shift_pos),
+                                    status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED]).order_by()
+               .annotate(kind=Value(1)).values_list("shift_id", "member_id", "kind"), all=True)
+    )
+    for owner_id, member_id, kind in answers:
+        i = member_pos.get(member_id)
+        if i is None:
+            continue
+        if kind == 0:
+            for s in shifts_of_job[owner_id]:
+                preferred_lists[s].append(i)
+        elif owner_id in shift_pos:
+            declined_lists[shift_pos[owner_id]].append(i)
 
     weights = np.array([float(Decimal(str(values[f"matching_weight_{name}"]))) for name in engine.COMPONENTS])
     n_c = len(coops)

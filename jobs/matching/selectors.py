@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from coop.models import Cooperative
 from jobs.matching import engine
-from jobs.matching.load import problem_load, rules_in_force
-from jobs.models import Assignment, MatchingRound, Offer, Shift
+from jobs.matching.load import problem_load, rules_in_force, shift_row
+from jobs.models import Assignment, Job, MatchingRound, Offer, Shift
 from members.models import Member, availability_bit
 
 
@@ -46,10 +46,12 @@ def candidates_suggest(*, shift: Shift, limit: int = 10) -> list[Candidate]:
     _version, values = rules_in_force(coop, on=today)
     bit = availability_bit(shift.date.weekday(), shift.daypart)
     members = Member.objects.alias(slot=F("profile__availability_mask").bitand(bit)).filter(slot=bit)
-    for skill_id in shift.job.required_skills.values_list("pk", flat=True):
+    skill_ids = list(Job.required_skills.through.objects.filter(job_id=shift.job_id).values_list("skill_id", flat=True))
+    for skill_id in skill_ids:
         members = members.filter(profile__member_skills__skill_id=skill_id)
-    loaded = problem_load(coop=coop, values=values, shifts=shift_with_open_seats(shift.pk), today=today,
-                          members=members)
+    # Suggestions ignore how many seats are open: the business may pick more than one member.
+    loaded = problem_load(coop=coop, values=values, shifts=[shift_row(shift, open_seats=shift.seats)], today=today,
+                          members=members, job_skills={shift.job_id: skill_ids})
     problem = loaded.problem
     if not problem.n_shifts or not problem.n_members:
         return []

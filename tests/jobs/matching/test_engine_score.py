@@ -60,7 +60,7 @@ def test_exact_solver_matches_brute_force_linear_program_on_small_instances(seed
 
     p = generate(members=60, jobs=15, seed=seed)
     s, m, score = engine.feasible_pairs(p)
-    ours_s, ours_m, ours_score = engine.assign_exact(p, s, m, score, p.shift_seats)
+    ours_s, _ours_m, ours_score = engine.assign_exact(p, s, m, score, p.shift_seats)
     seats = np.repeat(np.arange(p.n_shifts), p.shift_seats)
     penalty = engine.unfilled_penalty(p)
     benefit = np.full((len(seats), p.n_members), -1e9)
@@ -88,7 +88,7 @@ def test_pruned_round_is_close_to_the_exact_round(seed):
 @pytest.mark.parametrize("seed", [21, 22])
 def test_members_far_below_target_get_at_least_their_share_of_seats(seed):
     base = generate(members=1500, jobs=200, seed=seed)
-    eligible_s, eligible_m, _ = engine.feasible_pairs(base.copy())
+    _eligible_s, eligible_m, _ = engine.feasible_pairs(base.copy())
     result = engine.solve(base.copy())
     seat_share, member_share = fairness_shares(base, result.picks, eligible_m)
     assert seat_share >= member_share

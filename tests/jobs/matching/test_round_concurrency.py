@@ -29,7 +29,7 @@ def test_two_simultaneous_rounds_offer_each_seat_once(kanaleneiland, job):
         try:
             barrier.wait()
             matching_round_run(coop=kanaleneiland, trigger=MatchingRound.Trigger.SCHEDULE)
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -1,0 +1,217 @@
+"""Benchmark of a full invoice run on PostgreSQL with 2 worker processes.
+
+    python -m bench.invoice_run --invoices 1000 [--workers 2] [--min-lines 3] [--max-lines 40] [--keep]
+
+Builds a throwaway database (default wk_bench_invoices), fills it with one coop, N businesses and
+their approved hours (3-40 shifts each: one- and two-page invoices), then runs the invoice run the
+way production does: each worker process issues invoices (number, lines with euro trail, ledger
+posting, audit) and does the after-commit work of each (PDF through the pdf.py gateway into
+storage, e-mail with the PDF attached to an in-memory backend). Workers split the businesses;
+they contend on the real counter row lock. Prints one JSON line:
+{"invoices", "workers", "seconds", "invoices_per_s", "projected_10000_min", "lines", ...}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import multiprocessing as mp
+import os
+import random
+import sys
+import tempfile
+import time
+
+UNTIL = dt.date(2026, 3, 29)
+
+
+def _database(name: str, base_url: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{base_url}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def fill(*, invoices: int, min_lines: int, max_lines: int, seed: int = 1, members: int = 300) -> int:
+    """One coop with `invoices` businesses, each with approved hours; returns the coop id."""
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from coop.money import eur
+    from coop.services import cooperative_create
+    from jobs.models import Assignment, HourEntry, Job, Shift
+    from members.models import Business, BusinessRelation, Member, User
+
+    rng = random.Random(seed)
+    coop = cooperative_create(
+        actor=None, founded_on=dt.date(2025, 1, 1), name="Kanaleneiland", slug="kanaleneiland",
+        legal_name="Wijkcoöperatie Kanaleneiland U.A.", kvk_number="90000001", vat_id="NL000099998B57",
+        iban="NL91ABNA0417164300", street="Marshalllaan 1", postcode="3527TK", city="Utrecht",
+        email="info@kanaleneiland.example.nl", postcode_areas=["3526", "3527"], invoice_prefix="KAN",
+        wtta_number="WTTA-12345",
+    )
+    password = make_password(None)
+    users = User.objects.bulk_create([
+        User(email=f"lid{i}@example.nl", first_name=f"Lid{i}", last_name="Bench", password=password)
+        for i in range(members)
+    ])
+    first_names = ["Fatima", "Jan", "Yusuf", "Sanne", "Mohamed", "Anouk", "Kees", "Ayşe", "Piotr", "Lotte"]
+    member_rows = Member.objects.bulk_create([
+        Member(user=u, coop=coop, status=Member.Status.ACTIVE, member_number=i + 1,
+               first_name=first_names[i % len(first_names)], last_name=f"Bench{i}", postcode="3526KL",
+               phone="0612345678", iban="NL02ABNA0123456789", date_of_birth=dt.date(1985, 5, 17),
+               decided_at=timezone.now())
+        for i, u in enumerate(users)
+    ])
+    businesses = Business.objects.bulk_create([
+        Business(legal_name=f"Winkel {i} B.V.", trade_name=f"Winkel {i}", kvk_number=f"{60000000 + i}",
+                 vat_id="NL123456789B01", street=f"Kanaleneiland Centrum {i}", postcode="3526AB", city="Utrecht",
+                 billing_email=f"facturen{i}@winkel.example.nl")
+        for i in range(invoices)
+    ])
+    BusinessRelation.objects.bulk_create([BusinessRelation(business=b, coop=coop) for b in businesses])
+    categories = ["cleaning", "hospitality", "retail", "care", "logistics", "maintenance"]
+    jobs = Job.objects.bulk_create([
+        Job(coop=coop, business=b, title=rng.choice(["Schoonmaak", "Bediening", "Vakkenvullen", "Boodschappen",
+                                                     "Magazijn", "Klussen"]) + f" {b.trade_name}",
+            category=rng.choice(categories), street=b.street, postcode=b.postcode,
+            hourly_client_rate=eur(rng.choice(["27.50", "30.00", "32.50", "35.00"])))
+        for b in businesses
+    ])
+    shifts, plan = [], []
+    for job in jobs:
+        for k in range(rng.randint(min_lines, max_lines)):
+            day = UNTIL - dt.timedelta(days=rng.randint(0, 27))
+            start = rng.choice([8, 9, 10, 13, 14, 17])
+            length = rng.choice([2, 3, 4, 4, 5, 6])
+            shifts.append(Shift(job=job, date=day, start_time=dt.time(start), end_time=dt.time(start + length),
+                                seats=1))
+            plan.append((rng.choice(member_rows), rng.choice([0, 0, 15, 30])))
+    shifts = Shift.objects.bulk_create(shifts, batch_size=2000)
+    assignments = Assignment.objects.bulk_create(
+        [Assignment(shift=s, member=m) for s, (m, _b) in zip(shifts, plan, strict=True)], batch_size=2000)
+    now = timezone.now()
+    HourEntry.objects.bulk_create([
+        HourEntry(assignment=a, start_time=s.start_time, end_time=s.end_time, break_minutes=b,
+                  status=HourEntry.Status.APPROVED, approved_at=now)
+        for a, s, (_m, b) in zip(assignments, shifts, plan, strict=True)
+    ], batch_size=2000)
+    return coop.pk
+
+
+def _worker(index: int, workers: int, coop_id: int, media_root: str, queue: mp.Queue) -> None:  # type: ignore[type-arg]
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core import mail
+
+    settings.MEDIA_ROOT = media_root
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from coop.celery import app
+
+    app.conf.task_always_eager = True
+    from coop.models import Cooperative
+    from invoicing.selectors import invoice_business_ids_to_bill
+    from invoicing.services.invoices import invoice_issue
+
+    coop = Cooperative.objects.get(pk=coop_id)
+    mine = [b for b in invoice_business_ids_to_bill(coop=coop, until=UNTIL) if b.pk % workers == index]
+    issued = 0
+    for business in mine:
+        # Eager Celery: the after-commit PDF and e-mail tasks run here, in this worker, like a real one.
+        invoice_issue(coop=coop, business=business, until=UNTIL)
+        issued += 1
+        if len(mail.outbox) > 50:
+            mail.outbox.clear()
+    queue.put(issued)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--invoices", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--min-lines", type=int, default=3)
+    parser.add_argument("--max-lines", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--db", default="wk_bench_invoices")
+    parser.add_argument("--server", default=os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args(argv)
+
+    _database(args.db, args.server)
+    os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "coop.settings"
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    media_root = tempfile.mkdtemp(prefix="wk_bench_invoices_")
+    try:
+        call_command("migrate", verbosity=0)
+        t = time.perf_counter()
+        coop_id = fill(invoices=args.invoices, min_lines=args.min_lines, max_lines=args.max_lines, seed=args.seed)
+        fill_seconds = time.perf_counter() - t
+        with connections["default"].cursor() as cursor:
+            cursor.execute("ANALYZE")
+        connections.close_all()
+
+        ctx = mp.get_context("fork")
+        queue = ctx.Queue()
+        procs = [ctx.Process(target=_worker, args=(i, args.workers, coop_id, media_root, queue))
+                 for i in range(args.workers)]
+        t = time.perf_counter()
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join()
+        seconds = time.perf_counter() - t
+        issued = sum(queue.get() for _ in procs)
+        if any(p.exitcode for p in procs):
+            raise SystemExit(f"a worker failed: {[p.exitcode for p in procs]}")
+
+        from coop.ledger.selectors import trial_balance
+        from coop.models import Cooperative
+        from invoicing.models import Invoice, InvoiceLine
+        from invoicing.services.invoices import invoice_run
+
+        coop = Cooperative.objects.get(pk=coop_id)
+        leftover = invoice_run(coop=coop, until=UNTIL)  # a rerun must find nothing
+        sequences = list(Invoice.objects.filter(coop=coop).order_by("sequence").values_list("sequence", flat=True))
+        pages_ok = Invoice.objects.filter(coop=coop, pdf_rendered_at__isnull=True).count() == 0
+        result = {
+            "invoices": issued,
+            "workers": args.workers,
+            "lines": InvoiceLine.objects.filter(invoice__coop=coop).count(),
+            "seconds": round(seconds, 2),
+            "invoices_per_s": round(issued / seconds, 2),
+            "projected_10000_min": round(10_000 / (issued / seconds) / 60, 1),
+            "target_10000_min": 15,
+            "gap_free": sequences == list(range(1, len(sequences) + 1)),
+            "all_pdfs": pages_ok,
+            "all_emailed": not Invoice.objects.filter(coop=coop, emailed_at__isnull=True).exists(),
+            "rerun_issued": len(leftover),
+            "trial_balance_total": str(trial_balance(coop).total.amount),
+            "fill_seconds": round(fill_seconds, 1),
+            "cpus": os.cpu_count(),
+            "load_avg_1m": round(os.getloadavg()[0], 2),
+        }
+        print(json.dumps(result), flush=True)
+    finally:
+        connections.close_all()
+        import shutil
+
+        shutil.rmtree(media_root, ignore_errors=True)
+        if not args.keep:
+            _database(args.db, args.server, drop_only=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
