@@ -28,7 +28,7 @@ class MeApi(APIView):
     @extend_schema(responses=MeOutputSerializer)
     def get(self, request: Request) -> Response:
         data = {
-            "email": request.user.email,
+            "email": getattr(request.user, "email", ""),
             "member": member_for_user(request.user),
             "businesses": list(business_list_for_contact(request.user)),
             "staff_coops": [c.name for c in coop_list_for_staff(request.user)],
