@@ -24,7 +24,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class ShiftInline(admin.TabularInline):
     model = Shift
     extra = 0
-    fields = ["date", "start_time", "end_time", "seats", "status", "cancelled_reason"]
+    fields = ("date", "start_time", "end_time", "seats", "status", "cancelled_reason")
     readonly_fields = fields
     can_delete = False
 
@@ -34,8 +34,16 @@ class ShiftInline(admin.TabularInline):
 
 @admin.register(Job)
 class JobAdmin(ReadOnlyAdmin):
-    list_display = ["title", "business", "coop", "category", "hourly_client_rate", "assign_mode", "status",
-                    "created_at"]
+    list_display = [
+        "title",
+        "business",
+        "coop",
+        "category",
+        "hourly_client_rate",
+        "assign_mode",
+        "status",
+        "created_at",
+    ]
     list_filter = ["coop", "status", "assign_mode", "category"]
     search_fields = ["title", "business__legal_name", "business__trade_name"]
     list_select_related = ["business", "coop"]

@@ -67,13 +67,20 @@ def offer_notify(*, offer_id: int) -> bool:
     if offer is None:
         return False
     job = offer.shift.job
-    breakdown = rate_breakdown(coop=job.coop, category=job.category, hourly_client_rate=job.hourly_client_rate,
-                               on=offer.shift.date)
+    breakdown = rate_breakdown(
+        coop=job.coop, category=job.category, hourly_client_rate=job.hourly_client_rate, on=offer.shift.date
+    )
     email_send(
         user=offer.member.user,
         template="offer_new",
-        context={"offer": offer, "shift": offer.shift, "job": job, "member": offer.member,
-                 "member_wage": breakdown.member_wage, "site_url": getattr(settings, "SITE_URL", "")},
+        context={
+            "offer": offer,
+            "shift": offer.shift,
+            "job": job,
+            "member": offer.member,
+            "member_wage": breakdown.member_wage,
+            "site_url": getattr(settings, "SITE_URL", ""),
+        },
     )
     return True
 
@@ -90,7 +97,12 @@ def shift_cancelled_notify(*, assignment_id: int) -> bool:
     email_send(
         user=assignment.member.user,
         template="shift_cancelled",
-        context={"assignment": assignment, "shift": assignment.shift, "job": assignment.shift.job,
-                 "member": assignment.member, "reason": assignment.shift.cancelled_reason},
+        context={
+            "assignment": assignment,
+            "shift": assignment.shift,
+            "job": assignment.shift.job,
+            "member": assignment.member,
+            "reason": assignment.shift.cancelled_reason,
+        },
     )
     return True

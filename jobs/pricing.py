@@ -101,7 +101,8 @@ class MemberWageTable:
         )
         self._versions = [(v.effective_from, rule_version_values(v)) for v in versions]
         self._minimum = list(
-            MinimumWage.objects.filter(min_age__lte=21).order_by("-valid_from", "-min_age")
+            MinimumWage.objects.filter(min_age__lte=21)
+            .order_by("-valid_from", "-min_age")
             .values_list("valid_from", "hourly_gross")
         )
 

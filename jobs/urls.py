@@ -11,8 +11,11 @@ urlpatterns = [
     path("business/jobs/<int:job_id>/", business.business_job_detail, name="business_job_detail"),
     path("business/jobs/<int:job_id>/close/", business.business_job_close, name="business_job_close"),
     path("business/shifts/<int:shift_id>/cancel/", business.business_shift_cancel, name="business_shift_cancel"),
-    path("business/shifts/<int:shift_id>/candidates/", business.business_shift_candidates,
-         name="business_shift_candidates"),
+    path(
+        "business/shifts/<int:shift_id>/candidates/",
+        business.business_shift_candidates,
+        name="business_shift_candidates",
+    ),
     path("business/shifts/<int:shift_id>/pick/", business.business_shift_pick, name="business_shift_pick"),
     # Member portal
     path("work/", member.member_shift_list, name="member_shift_list"),

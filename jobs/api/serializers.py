@@ -22,8 +22,10 @@ class ShiftInputSerializer(serializers.Serializer):
 class JobCreateSerializer(serializers.Serializer):
     business = serializers.PrimaryKeyRelatedField(
         queryset=Business.objects.none(),
-        error_messages={"does_not_exist": _("You can only post jobs for your own business."),
-                        "incorrect_type": _("You can only post jobs for your own business.")},
+        error_messages={
+            "does_not_exist": _("You can only post jobs for your own business."),
+            "incorrect_type": _("You can only post jobs for your own business."),
+        },
     )
     coop = serializers.PrimaryKeyRelatedField(
         queryset=Cooperative.objects.all(),
@@ -33,19 +35,27 @@ class JobCreateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     category = serializers.CharField(max_length=40)
     skills = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Skill.objects.filter(is_active=True), many=True, required=False,
-        error_messages={"does_not_exist": _("Unknown skill: %(value)s."),
-                        "invalid": _("Unknown skill. Choose skills from the list.")},
+        slug_field="slug",
+        queryset=Skill.objects.filter(is_active=True),
+        many=True,
+        required=False,
+        error_messages={
+            "does_not_exist": _("Unknown skill: %(value)s."),
+            "invalid": _("Unknown skill. Choose skills from the list."),
+        },
     )
     language = serializers.ChoiceField(choices=Language.choices, required=False, allow_blank=True, default="")
     street = serializers.CharField(max_length=200)
-    postcode = serializers.RegexField(r"^\s*\d{4}\s?[A-Za-z]{2}\s*$", max_length=7,
-                                      error_messages={"invalid": _("Enter a postcode like 3526 KL.")})
+    postcode = serializers.RegexField(
+        r"^\s*\d{4}\s?[A-Za-z]{2}\s*$", max_length=7, error_messages={"invalid": _("Enter a postcode like 3526 KL.")}
+    )
     city = serializers.CharField(max_length=100, required=False, default="Utrecht")
     hourly_client_rate = serializers.DecimalField(max_digits=8, decimal_places=2)
     assign_mode = serializers.ChoiceField(choices=Job.AssignMode.choices, required=False, default=Job.AssignMode.AUTO)
-    preferred_members = serializers.PrimaryKeyRelatedField(
-        queryset=Member.objects.all(), many=True, required=False,
+    preferred_members: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        queryset=Member.objects.all(),
+        many=True,
+        required=False,
         error_messages={"does_not_exist": _("You can only ask back members who worked for you before.")},
     )
     repeat_weekly_until = serializers.DateField(required=False, allow_null=True, default=None)
@@ -54,7 +64,7 @@ class JobCreateSerializer(serializers.Serializer):
     def __init__(self, *args: Any, businesses: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if businesses is not None:
-            self.fields["business"].queryset = businesses
+            self.fields["business"].queryset = businesses  # type: ignore[attr-defined]
 
 
 class SkillSerializer(serializers.Serializer):
@@ -71,8 +81,20 @@ class ShiftOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Shift
-        fields = ["id", "job", "job_title", "date", "start_time", "end_time", "seats", "status", "cancelled_reason",
-                  "open_seats", "taken_seats", "pending_offers"]
+        fields = [
+            "id",
+            "job",
+            "job_title",
+            "date",
+            "start_time",
+            "end_time",
+            "seats",
+            "status",
+            "cancelled_reason",
+            "open_seats",
+            "taken_seats",
+            "pending_offers",
+        ]
 
 
 class JobOutputSerializer(serializers.ModelSerializer):
@@ -84,11 +106,27 @@ class JobOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "business", "coop", "title", "description", "category", "language", "street", "postcode",
-                  "city", "hourly_client_rate", "assign_mode", "status", "created_at", "open_seats", "shifts"]
+        fields = [
+            "id",
+            "business",
+            "coop",
+            "title",
+            "description",
+            "category",
+            "language",
+            "street",
+            "postcode",
+            "city",
+            "hourly_client_rate",
+            "assign_mode",
+            "status",
+            "created_at",
+            "open_seats",
+            "shifts",
+        ]
 
     def get_shifts(self, job: Job) -> list[dict[str, Any]]:
-        return ShiftOutputSerializer(job.shifts.all(), many=True).data
+        return list(ShiftOutputSerializer(job.shifts.all(), many=True).data)
 
 
 class AssignmentOutputSerializer(serializers.ModelSerializer):
@@ -117,8 +155,20 @@ class OfferOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Offer
-        fields = ["id", "shift", "job_title", "business", "date", "start_time", "end_time", "street", "postcode",
-                  "status", "expires_at", "responded_at"]
+        fields = [
+            "id",
+            "shift",
+            "job_title",
+            "business",
+            "date",
+            "start_time",
+            "end_time",
+            "street",
+            "postcode",
+            "status",
+            "expires_at",
+            "responded_at",
+        ]
 
 
 class OfferAnswerResultSerializer(serializers.Serializer):

@@ -42,8 +42,9 @@ def _business_ids(request: Request) -> set[int]:
 
 def _as_api_error(exc: DjangoValidationError) -> ApiValidationError:
     if hasattr(exc, "error_dict"):
-        return ApiValidationError({("non_field_errors" if k == "__all__" else k): [str(m) for m in v]
-                                   for k, v in exc.message_dict.items()})
+        return ApiValidationError(
+            {("non_field_errors" if k == "__all__" else k): [str(m) for m in v] for k, v in exc.message_dict.items()}
+        )
     return ApiValidationError({"non_field_errors": [str(m) for m in exc.messages]})
 
 
@@ -60,7 +61,7 @@ class BusinessJobViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=JobOutputSerializer(many=True))
     def list(self, request: Request) -> Response:
         jobs = job_list_for_business(business_ids=_business_ids(request))
-        page = self.paginate_queryset(jobs)
+        page = self.paginate_queryset(jobs)  # type: ignore[arg-type,var-annotated]  # a list pages too
         return self.get_paginated_response(JobOutputSerializer(page, many=True).data)
 
     @extend_schema(responses=JobOutputSerializer)
@@ -82,10 +83,19 @@ class BusinessJobViewSet(viewsets.GenericViewSet):
         data = serializer.validated_data
         try:
             job = job_post(
-                actor=request.user, business=data["business"], coop=data["coop"], title=data["title"],
-                description=data["description"], category=data["category"], skills=list(data.get("skills", [])),
-                language=data["language"], street=data["street"], postcode=data["postcode"], city=data["city"],
-                hourly_client_rate=eur(data["hourly_client_rate"]), assign_mode=data["assign_mode"],
+                actor=request.user,
+                business=data["business"],
+                coop=data["coop"],
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                skills=list(data.get("skills", [])),
+                language=data["language"],
+                street=data["street"],
+                postcode=data["postcode"],
+                city=data["city"],
+                hourly_client_rate=eur(data["hourly_client_rate"]),
+                assign_mode=data["assign_mode"],
                 preferred_members=list(data.get("preferred_members", [])),
                 shifts=[ShiftSpec(s["date"], s["start_time"], s["end_time"], s["seats"]) for s in data["shifts"]],
                 repeat_weekly_until=data["repeat_weekly_until"],
@@ -107,8 +117,10 @@ class BusinessShiftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         if getattr(self, "swagger_fake_view", False):
             return _shifts_with_counts().none()
         return (
-            _shifts_with_counts().filter(job__business_id__in=_business_ids(self.request))
-            .select_related("job").order_by("date", "start_time", "pk")
+            _shifts_with_counts()
+            .filter(job__business_id__in=_business_ids(self.request))
+            .select_related("job")
+            .order_by("date", "start_time", "pk")
         )
 
     def paginate_queryset(self, queryset: Any) -> Any:
@@ -132,9 +144,11 @@ class BusinessAssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Assignment.objects.none()
         return (
-            Assignment.objects.filter(shift__job__business_id__in=_business_ids(self.request),
-                                      status=Assignment.Status.ACTIVE)
-            .select_related("shift__job", "member").order_by("shift__date", "shift__start_time", "pk")
+            Assignment.objects.filter(
+                shift__job__business_id__in=_business_ids(self.request), status=Assignment.Status.ACTIVE
+            )
+            .select_related("shift__job", "member")
+            .order_by("shift__date", "shift__start_time", "pk")
         )
 
 

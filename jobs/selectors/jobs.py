@@ -25,17 +25,17 @@ def shift_open_seats(shift: Shift) -> int:
     """Seats not yet taken on an annotated shift (0 when cancelled)."""
     if shift.status != Shift.Status.OPEN:
         return 0
-    return max(shift.seats - shift.active_count, 0)
+    return max(shift.seats - shift.active_count, 0)  # type: ignore[attr-defined]
 
 
 def _attach_open_seats(jobs: Iterable[Job]) -> None:
     for job in jobs:
         shifts = list(job.shifts.all())
-        job.open_seats = sum(shift_open_seats(s) for s in shifts) if job.status == Job.Status.OPEN else 0
-        job.pending_offers = sum(s.pending_count for s in shifts)
-        job.shift_count = len(shifts)
+        job.open_seats = sum(shift_open_seats(s) for s in shifts) if job.status == Job.Status.OPEN else 0  # type: ignore[attr-defined]
+        job.pending_offers = sum(s.pending_count for s in shifts)  # type: ignore[attr-defined]
+        job.shift_count = len(shifts)  # type: ignore[attr-defined]
         for shift in shifts:
-            shift.open_seats = shift_open_seats(shift)
+            shift.open_seats = shift_open_seats(shift)  # type: ignore[attr-defined]
 
 
 def job_list_for_business(*, business_ids: Iterable[int]) -> list[Job]:
@@ -56,10 +56,18 @@ def job_get_for_business(*, business_ids: Iterable[int], job_id: int) -> Job | N
         Job.objects.filter(pk=job_id, business_id__in=list(business_ids))
         .select_related("business", "coop")
         .prefetch_related(
-            Prefetch("shifts", queryset=_shifts_with_counts().prefetch_related(
-                Prefetch("assignments", queryset=Assignment.objects.filter(status=Assignment.Status.ACTIVE)
-                         .select_related("member").order_by("member__first_name"), to_attr="active_assignments")
-            )),
+            Prefetch(
+                "shifts",
+                queryset=_shifts_with_counts().prefetch_related(
+                    Prefetch(
+                        "assignments",
+                        queryset=Assignment.objects.filter(status=Assignment.Status.ACTIVE)
+                        .select_related("member")
+                        .order_by("member__first_name"),
+                        to_attr="active_assignments",
+                    )
+                ),
+            ),
             "required_skills",
             "preferred_members",
         )
@@ -87,9 +95,9 @@ def shift_list_unfilled_for_coops(*, coop_ids: Iterable[int], day: dt.date | Non
         .select_related("job__business", "job__coop")
     )
     qs = qs.filter(date=day) if day else qs.filter(date__gte=today)
-    shifts = [s for s in qs[:500] if s.active_count < s.seats]
+    shifts = [s for s in qs[:500] if s.active_count < s.seats]  # type: ignore[attr-defined]
     for shift in shifts:
-        shift.open_seats = shift_open_seats(shift)
+        shift.open_seats = shift_open_seats(shift)  # type: ignore[attr-defined]
     return shifts
 
 
@@ -99,16 +107,24 @@ def shift_get_for_coordinator(*, coop_ids: Iterable[int], shift_id: int) -> Shif
         .filter(pk=shift_id, job__coop_id__in=list(coop_ids))
         .select_related("job__business", "job__coop")
         .prefetch_related(
-            Prefetch("assignments", queryset=Assignment.objects.filter(status=Assignment.Status.ACTIVE)
-                     .select_related("member", "assigned_by"), to_attr="active_assignments"),
-            Prefetch("offers", queryset=Offer.objects.filter(status=Offer.Status.PENDING).select_related("member"),
-                     to_attr="pending_offers"),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(status=Assignment.Status.ACTIVE).select_related(
+                    "member", "assigned_by"
+                ),
+                to_attr="active_assignments",
+            ),
+            Prefetch(
+                "offers",
+                queryset=Offer.objects.filter(status=Offer.Status.PENDING).select_related("member"),
+                to_attr="pending_offers",
+            ),
             "job__required_skills",
         )
         .first()
     )
     if shift is not None:
-        shift.open_seats = shift_open_seats(shift)
+        shift.open_seats = shift_open_seats(shift)  # type: ignore[attr-defined]
     return shift
 
 
@@ -138,15 +154,14 @@ def shift_list_open_for_member(
     minimum wage table are each loaded once.
     """
     today = timezone.localdate()
-    held = set(
-        MemberSkill.objects.filter(profile__member=member).values_list("skill_id", flat=True)
-    )
+    held = set(MemberSkill.objects.filter(profile__member=member).values_list("skill_id", flat=True))
     qs = (
         _shifts_with_counts()
         .filter(job__coop_id=member.coop_id, status=Shift.Status.OPEN, job__status=Job.Status.OPEN)
         .exclude(job__required_skills__in=Skill.objects.exclude(pk__in=held))
-        .exclude(Exists(Assignment.objects.filter(shift=OuterRef("pk"), member=member,
-                                                  status=Assignment.Status.ACTIVE)))
+        .exclude(
+            Exists(Assignment.objects.filter(shift=OuterRef("pk"), member=member, status=Assignment.Status.ACTIVE))
+        )
         .filter(seats__gt=F("active_count"))
         .select_related("job__business", "job__coop")
     )
@@ -154,8 +169,9 @@ def shift_list_open_for_member(
     if skill is not None:
         qs = qs.filter(job__required_skills=skill)
     offered = set(
-        Offer.objects.filter(member=member, status=Offer.Status.PENDING, shift__date__gte=today)
-        .values_list("shift_id", flat=True)
+        Offer.objects.filter(member=member, status=Offer.Status.PENDING, shift__date__gte=today).values_list(
+            "shift_id", flat=True
+        )
     )
     table = MemberWageTable(member.coop)
     result: list[ShiftForMember] = []
@@ -163,13 +179,15 @@ def shift_list_open_for_member(
         near = member.coop.covers_postcode(shift.job.postcode)
         if neighbourhood_only and not near:
             continue
-        shift.open_seats = shift_open_seats(shift)
-        result.append(ShiftForMember(
-            shift=shift,
-            member_wage=table.member_wage(category=shift.job.category, on=shift.date),
-            in_my_neighbourhood=near,
-            has_offer=shift.pk in offered,
-        ))
+        shift.open_seats = shift_open_seats(shift)  # type: ignore[attr-defined]
+        result.append(
+            ShiftForMember(
+                shift=shift,
+                member_wage=table.member_wage(category=shift.job.category, on=shift.date),
+                in_my_neighbourhood=near,
+                has_offer=shift.pk in offered,
+            )
+        )
         if len(result) >= limit:
             break
     return result

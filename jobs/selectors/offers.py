@@ -14,8 +14,11 @@ def offer_list_for_member(*, member: Member) -> QuerySet[Offer]:
     return (
         Offer.objects.filter(member=member)
         .select_related("shift__job__business", "shift__job__coop")
-        .annotate(pending_first=Case(When(status=Offer.Status.PENDING, then=Value(0)), default=Value(1),
-                                     output_field=IntegerField()))
+        .annotate(
+            pending_first=Case(
+                When(status=Offer.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
         .order_by("pending_first", "shift__date", "shift__start_time", "-created_at")
     )
 
@@ -28,6 +31,7 @@ def offer_ids_expired_pending(*, now: object | None = None) -> list[int]:
     """Ids of pending offers whose answer time has passed."""
     moment = now or timezone.now()
     return list(
-        Offer.objects.filter(status=Offer.Status.PENDING, expires_at__lte=moment).order_by("pk").values_list(
-            "pk", flat=True)
+        Offer.objects.filter(status=Offer.Status.PENDING, expires_at__lte=moment)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )

@@ -21,8 +21,9 @@ def week_start(day: dt.date) -> dt.date:
 def assignment_list_for_member_between(*, member: Member, start: dt.date, end: dt.date) -> QuerySet[Assignment]:
     """Active assignments of the member with start <= date < end, in time order."""
     return (
-        Assignment.objects.filter(member=member, status=Assignment.Status.ACTIVE, shift__date__gte=start,
-                                  shift__date__lt=end)
+        Assignment.objects.filter(
+            member=member, status=Assignment.Status.ACTIVE, shift__date__gte=start, shift__date__lt=end
+        )
         .select_related("shift__job__business")
         .order_by("shift__date", "shift__start_time")
     )
@@ -37,8 +38,9 @@ class ScheduleDay:
 def schedule_week_for_member(*, member: Member, monday: dt.date) -> list[ScheduleDay]:
     """Seven days from `monday`, each with the member's assignments (one query)."""
     days = [ScheduleDay(monday + dt.timedelta(days=i), []) for i in range(7)]
-    for assignment in assignment_list_for_member_between(member=member, start=monday,
-                                                         end=monday + dt.timedelta(days=7)):
+    for assignment in assignment_list_for_member_between(
+        member=member, start=monday, end=monday + dt.timedelta(days=7)
+    ):
         days[(assignment.shift.date - monday).days].assignments.append(assignment)
     return days
 
@@ -46,8 +48,9 @@ def schedule_week_for_member(*, member: Member, monday: dt.date) -> list[Schedul
 def assignment_list_for_feed(*, member: Member, today: dt.date) -> QuerySet[Assignment]:
     """What the iCal feed shows: active assignments from 60 days back on."""
     return (
-        Assignment.objects.filter(member=member, status=Assignment.Status.ACTIVE,
-                                  shift__date__gte=today - dt.timedelta(days=60))
+        Assignment.objects.filter(
+            member=member, status=Assignment.Status.ACTIVE, shift__date__gte=today - dt.timedelta(days=60)
+        )
         .select_related("shift__job__business", "shift__job__coop")
         .order_by("shift__date", "shift__start_time")
     )
@@ -68,11 +71,11 @@ class HoursSummary:
 
     @property
     def week_percent(self) -> int:
-        return int(min(self.week_hours / self.target_week * 100, 100)) if self.target_week else 0
+        return int(min(self.week_hours / self.target_week * 100, Decimal(100))) if self.target_week else 0
 
     @property
     def month_percent(self) -> int:
-        return int(min(self.month_hours / self.target_month * 100, 100)) if self.target_month else 0
+        return int(min(self.month_hours / self.target_month * 100, Decimal(100))) if self.target_month else 0
 
 
 def member_hours_summary(*, member: Member, today: dt.date) -> HoursSummary:

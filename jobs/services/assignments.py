@@ -43,11 +43,18 @@ def assignment_create_by_business(*, actor: Any, shift_id: int, member_id: int) 
         raise ValidationError(_("Every place on this shift is taken or already offered."))
     hours = rule_value(job.coop, "offer_expiry_hours", on=timezone.localdate())
     offer = Offer.objects.create(
-        shift=shift, member=member, expires_at=timezone.now() + dt.timedelta(hours=hours),
+        shift=shift,
+        member=member,
+        expires_at=timezone.now() + dt.timedelta(hours=hours),
         reasons={"picked_by_business": True},
     )
-    audit_record(actor=actor, action="offer.created", subject=offer, coop=job.coop,
-                 data={"via": "business_pick", "shift": shift.pk, "member": member.pk})
+    audit_record(
+        actor=actor,
+        action="offer.created",
+        subject=offer,
+        coop=job.coop,
+        data={"via": "business_pick", "shift": shift.pk, "member": member.pk},
+    )
     offers_notify_on_commit([offer.pk])
     return offer
 
@@ -78,8 +85,9 @@ def assignment_create_by_coordinator(
         )
     for offer in Offer.objects.select_for_update().filter(shift=shift, member=member, status=Offer.Status.PENDING):
         offer.shift = shift
-        _offer_transition(offer=offer, new_status=Offer.Status.WITHDRAWN, actor=actor,
-                          data={"replaced_by": "hand_assignment"})
+        _offer_transition(
+            offer=offer, new_status=Offer.Status.WITHDRAWN, actor=actor, data={"replaced_by": "hand_assignment"}
+        )
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(
@@ -88,8 +96,17 @@ def assignment_create_by_coordinator(
     except IntegrityError as exc:
         raise ValidationError(_("%(name)s already works on this shift.") % {"name": member.first_name}) from exc
     audit_record(
-        actor=actor, action="assignment.created", subject=assignment, coop=shift.job.coop,
-        data={"via": "hand", "reason": reason.strip(), "override_reason": override_reason.strip(),
-              "overridden": failures if override_reason.strip() else [], "shift": shift.pk, "member": member.pk},
+        actor=actor,
+        action="assignment.created",
+        subject=assignment,
+        coop=shift.job.coop,
+        data={
+            "via": "hand",
+            "reason": reason.strip(),
+            "override_reason": override_reason.strip(),
+            "overridden": failures if override_reason.strip() else [],
+            "shift": shift.pk,
+            "member": member.pk,
+        },
     )
     return assignment

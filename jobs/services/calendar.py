@@ -24,6 +24,7 @@ def calendar_feed_regenerate(*, member: Member, actor: Any, on_behalf_of: Any = 
     feed, _created = CalendarFeed.objects.select_for_update().get_or_create(member=member)
     feed.token = calendar_token_new()
     feed.save(update_fields=["token"])
-    audit_record(actor=actor, action="calendar_feed.regenerated", subject=feed, coop=member.coop,
-                 on_behalf_of=on_behalf_of)
+    audit_record(
+        actor=actor, action="calendar_feed.regenerated", subject=feed, coop=member.coop, on_behalf_of=on_behalf_of
+    )
     return feed

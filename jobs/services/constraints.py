@@ -37,8 +37,13 @@ def member_overlapping_assignment(member: Member, shift: Shift) -> Assignment | 
     """An active assignment of the member that overlaps the shift in time, if any."""
     return (
         Assignment.objects.select_related("shift__job")
-        .filter(member=member, status=Assignment.Status.ACTIVE, shift__date=shift.date,
-                shift__start_time__lt=shift.end_time, shift__end_time__gt=shift.start_time)
+        .filter(
+            member=member,
+            status=Assignment.Status.ACTIVE,
+            shift__date=shift.date,
+            shift__start_time__lt=shift.end_time,
+            shift__end_time__gt=shift.start_time,
+        )
         .exclude(shift=shift)
         .first()
     )
@@ -49,7 +54,9 @@ def member_week_hours(member: Member, day: dt.date) -> Decimal:
     monday = day - dt.timedelta(days=day.weekday())
     total = Decimal(0)
     for assignment in Assignment.objects.select_related("shift").filter(
-        member=member, status=Assignment.Status.ACTIVE, shift__date__gte=monday,
+        member=member,
+        status=Assignment.Status.ACTIVE,
+        shift__date__gte=monday,
         shift__date__lt=monday + dt.timedelta(days=7),
     ):
         total += assignment.shift.hours
@@ -62,16 +69,17 @@ def hard_constraint_failures(*, member: Member, shift: Shift, check_seats: bool 
     job = shift.job
     if member.status != Member.Status.ACTIVE:
         failures.append(_("%(name)s is not an active member.") % {"name": member.first_name})
-    if member.coop_id != job.coop_id and not rule_value(job.coop, "matching_allow_neighbouring_coops",
-                                                        on=shift.date):
+    if member.coop_id != job.coop_id and not rule_value(job.coop, "matching_allow_neighbouring_coops", on=shift.date):
         failures.append(_("%(name)s is a member of another coop.") % {"name": member.first_name})
     closed = shift_is_open_for_work(shift)
     if closed:
         failures.append(closed)
     required = list(job.required_skills.all())
     if required:
-        held = {ms.skill_id: ms for ms in MemberSkill.objects.select_related("skill").filter(
-            profile__member=member, skill__in=required)}
+        held = {
+            ms.skill_id: ms
+            for ms in MemberSkill.objects.select_related("skill").filter(profile__member=member, skill__in=required)
+        }
         for skill in required:
             member_skill = held.get(skill.pk)
             if member_skill is None:
@@ -88,11 +96,12 @@ def hard_constraint_failures(*, member: Member, shift: Shift, check_seats: bool 
         )
     max_hours = rule_value(job.coop, "max_hours_per_week", on=shift.date)
     if member_week_hours(member, shift.date) + shift.hours > Decimal(max_hours):
-        failures.append(_("This would take %(name)s over %(hours)s hours in that week.")
-                        % {"name": member.first_name, "hours": max_hours})
+        failures.append(
+            _("This would take %(name)s over %(hours)s hours in that week.")
+            % {"name": member.first_name, "hours": max_hours}
+        )
     if check_seats and shift_seats_taken(shift) >= shift.seats:
         failures.append(_("All places on this shift are taken."))
     if Assignment.objects.filter(shift=shift, member=member, status=Assignment.Status.ACTIVE).exists():
         failures.append(_("%(name)s already works on this shift.") % {"name": member.first_name})
     return failures
-

@@ -140,18 +140,21 @@ def job_post_check(
             expanded = shifts_expand_weekly(shifts, repeat_weekly_until)
             try:
                 needed = max(
-                    (minimum_client_rate(coop=coop, category=category, on=day)
-                     for day in {s.date for s in expanded}),
+                    (minimum_client_rate(coop=coop, category=category, on=day) for day in {s.date for s in expanded}),
                     key=to_decimal,
                 )
             except RulebookError as exc:
                 add("__all__", str(exc))
             else:
                 if rate < to_decimal(needed):
-                    add("hourly_client_rate", _(
-                        "This rate is too low to pay the member wage, the employer costs and the minimum "
-                        "margin. The lowest rate we can accept is %(minimum)s per hour."
-                    ) % {"minimum": money_text(needed)})
+                    add(
+                        "hourly_client_rate",
+                        _(
+                            "This rate is too low to pay the member wage, the employer costs and the minimum "
+                            "margin. The lowest rate we can accept is %(minimum)s per hour."
+                        )
+                        % {"minimum": money_text(needed)},
+                    )
     return errors
 
 
@@ -190,8 +193,14 @@ def job_post(
     skills = list(skills or [])
     preferred = list(preferred_members or [])
     errors = job_post_check(
-        actor=actor, business=business, coop=coop, category=category, skills=skills,
-        hourly_client_rate=hourly_client_rate, shifts=shifts, repeat_weekly_until=repeat_weekly_until,
+        actor=actor,
+        business=business,
+        coop=coop,
+        category=category,
+        skills=skills,
+        hourly_client_rate=hourly_client_rate,
+        shifts=shifts,
+        repeat_weekly_until=repeat_weekly_until,
         preferred_members=preferred,
     )
     if "business" in errors:
@@ -201,9 +210,18 @@ def job_post(
     if assign_mode not in Job.AssignMode.values:
         raise ValidationError({"assign_mode": [_("Choose who picks the members.")]})
     job = Job.objects.create(
-        coop=coop, business=business, title=title.strip(), description=description.strip(), category=category,
-        language=language, street=street.strip(), postcode=postcode.replace(" ", "").upper(), city=city.strip(),
-        hourly_client_rate=eur(hourly_client_rate), assign_mode=assign_mode, created_by=actor,
+        coop=coop,
+        business=business,
+        title=title.strip(),
+        description=description.strip(),
+        category=category,
+        language=language,
+        street=street.strip(),
+        postcode=postcode.replace(" ", "").upper(),
+        city=city.strip(),
+        hourly_client_rate=eur(hourly_client_rate),  # type: ignore[misc]  # djmoney field takes Money
+        assign_mode=assign_mode,
+        created_by=actor,
     )
     job.required_skills.set(skills)
     job.preferred_members.set(preferred)
@@ -212,9 +230,17 @@ def job_post(
         [Shift(job=job, date=s.date, start_time=s.start_time, end_time=s.end_time, seats=s.seats) for s in expanded]
     )
     audit_record(
-        actor=actor, action="job.posted", subject=job, coop=coop,
-        data={"business": business.pk, "rate": str(job.hourly_client_rate.amount), "category": category,
-              "shifts": len(expanded), "assign_mode": assign_mode},
+        actor=actor,
+        action="job.posted",
+        subject=job,
+        coop=coop,
+        data={
+            "business": business.pk,
+            "rate": str(job.hourly_client_rate.amount),
+            "category": category,
+            "shifts": len(expanded),
+            "assign_mode": assign_mode,
+        },
     )
     return job
 
@@ -252,20 +278,35 @@ def shift_cancel(*, actor: Any, shift_id: int, reason: str, on_behalf_of: Any = 
     shift.save(update_fields=["status", "cancelled_reason"])
     now = timezone.now()
     cancelled_ids: list[int] = []
-    for assignment in Assignment.objects.select_for_update().filter(
-        shift=shift, status=Assignment.Status.ACTIVE
-    ).order_by("pk"):
+    for assignment in (
+        Assignment.objects.select_for_update().filter(shift=shift, status=Assignment.Status.ACTIVE).order_by("pk")
+    ):
         assignment.status = Assignment.Status.CANCELLED
         assignment.cancelled_at = now
         assignment.save(update_fields=["status", "cancelled_at"])
-        audit_record(actor=actor, action="assignment.cancelled", subject=assignment, coop=shift.job.coop,
-                     data={"old": "active", "new": "cancelled", "reason": shift.cancelled_reason})
+        audit_record(
+            actor=actor,
+            action="assignment.cancelled",
+            subject=assignment,
+            coop=shift.job.coop,
+            data={"old": "active", "new": "cancelled", "reason": shift.cancelled_reason},
+        )
         cancelled_ids.append(assignment.pk)
     withdrawn = _pending_offers_withdraw(shifts=[shift], actor=actor)
-    audit_record(actor=actor, action="shift.cancelled", subject=shift, coop=shift.job.coop,
-                 on_behalf_of=on_behalf_of,
-                 data={"old": "open", "new": "cancelled", "reason": shift.cancelled_reason,
-                       "assignments_cancelled": len(cancelled_ids), "offers_withdrawn": withdrawn})
+    audit_record(
+        actor=actor,
+        action="shift.cancelled",
+        subject=shift,
+        coop=shift.job.coop,
+        on_behalf_of=on_behalf_of,
+        data={
+            "old": "open",
+            "new": "cancelled",
+            "reason": shift.cancelled_reason,
+            "assignments_cancelled": len(cancelled_ids),
+            "offers_withdrawn": withdrawn,
+        },
+    )
     shift_cancelled_notify_on_commit(cancelled_ids)
     return shift
 
@@ -282,6 +323,11 @@ def job_close(*, actor: Any, job_id: int) -> Job:
     job.status = Job.Status.CLOSED
     job.save(update_fields=["status"])
     withdrawn = _pending_offers_withdraw(shifts=list(job.shifts.all()), actor=actor)
-    audit_record(actor=actor, action="job.closed", subject=job, coop=job.coop,
-                 data={"old": "open", "new": "closed", "offers_withdrawn": withdrawn})
+    audit_record(
+        actor=actor,
+        action="job.closed",
+        subject=job,
+        coop=job.coop,
+        data={"old": "open", "new": "closed", "offers_withdrawn": withdrawn},
+    )
     return job

@@ -16,7 +16,12 @@ from members.models import Member
 
 
 def _offer_transition(
-    *, offer: Offer, new_status: str, actor: Any, on_behalf_of: Any = None, consent_note: str = "",
+    *,
+    offer: Offer,
+    new_status: str,
+    actor: Any,
+    on_behalf_of: Any = None,
+    consent_note: str = "",
     data: dict[str, Any] | None = None,
 ) -> Offer:
     """Move a (locked) offer along its state machine, save, and audit. Raises ValidationError."""
@@ -30,8 +35,12 @@ def _offer_transition(
         fields.append("responded_at")
     offer.save(update_fields=fields)
     audit_record(
-        actor=actor, action=f"offer.{new_status}", subject=offer, coop=offer.shift.job.coop,
-        on_behalf_of=on_behalf_of, consent_note=consent_note,
+        actor=actor,
+        action=f"offer.{new_status}",
+        subject=offer,
+        coop=offer.shift.job.coop,
+        on_behalf_of=on_behalf_of,
+        consent_note=consent_note,
         data={"old": old, "new": new_status, "shift": offer.shift_id, "member": offer.member_id, **(data or {})},
     )
     return offer
@@ -88,11 +97,23 @@ def offer_accept(
             assignment = Assignment.objects.create(shift=shift, member=locked_member, offer=offer, assigned_by=actor)
     except IntegrityError as exc:  # the database constraints are the last guard
         raise ValidationError(_("You already have a place on this shift.")) from exc
-    _offer_transition(offer=offer, new_status=Offer.Status.ACCEPTED, actor=actor, on_behalf_of=on_behalf_of,
-                      consent_note=consent_note, data={"assignment": assignment.pk})
-    audit_record(actor=actor, action="assignment.created", subject=assignment, coop=shift.job.coop,
-                 on_behalf_of=on_behalf_of, consent_note=consent_note,
-                 data={"via": "offer", "offer": offer.pk, "shift": shift.pk, "member": locked_member.pk})
+    _offer_transition(
+        offer=offer,
+        new_status=Offer.Status.ACCEPTED,
+        actor=actor,
+        on_behalf_of=on_behalf_of,
+        consent_note=consent_note,
+        data={"assignment": assignment.pk},
+    )
+    audit_record(
+        actor=actor,
+        action="assignment.created",
+        subject=assignment,
+        coop=shift.job.coop,
+        on_behalf_of=on_behalf_of,
+        consent_note=consent_note,
+        data={"via": "offer", "offer": offer.pk, "shift": shift.pk, "member": locked_member.pk},
+    )
     return assignment
 
 
@@ -104,14 +125,19 @@ def offer_decline(
 
     Raises ValidationError if the offer is not this member's or no longer pending.
     """
-    offer = Offer.objects.select_for_update(of=("self",)).select_related("shift__job__coop").filter(
-        pk=offer_id, member=member).first()
+    offer = (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("shift__job__coop")
+        .filter(pk=offer_id, member=member)
+        .first()
+    )
     if offer is None:
         raise ValidationError(_("This offer is not for you."))
     if offer.status != Offer.Status.PENDING:
         raise ValidationError(_answered_message(offer))
-    return _offer_transition(offer=offer, new_status=Offer.Status.DECLINED, actor=actor, on_behalf_of=on_behalf_of,
-                             consent_note=consent_note)
+    return _offer_transition(
+        offer=offer, new_status=Offer.Status.DECLINED, actor=actor, on_behalf_of=on_behalf_of, consent_note=consent_note
+    )
 
 
 @transaction.atomic

@@ -99,12 +99,22 @@ def business_job_post(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 job = job_post(
-                    actor=request.user, business=data["business"], coop=data["coop"], title=data["title"],
-                    description=data["description"], category=data["category"], skills=list(data["skills"]),
-                    language=data["language"], street=data["street"], postcode=data["postcode"],
-                    city=data["city"], hourly_client_rate=eur(data["hourly_client_rate"]),
-                    assign_mode=data["assign_mode"], preferred_members=list(data["preferred_members"]),
-                    shifts=formset.specs(), repeat_weekly_until=data["repeat_weekly_until"],
+                    actor=request.user,
+                    business=data["business"],
+                    coop=data["coop"],
+                    title=data["title"],
+                    description=data["description"],
+                    category=data["category"],
+                    skills=list(data["skills"]),
+                    language=data["language"],
+                    street=data["street"],
+                    postcode=data["postcode"],
+                    city=data["city"],
+                    hourly_client_rate=eur(data["hourly_client_rate"]),
+                    assign_mode=data["assign_mode"],
+                    preferred_members=list(data["preferred_members"]),
+                    shifts=formset.specs(),  # type: ignore[attr-defined]
+                    repeat_weekly_until=data["repeat_weekly_until"],
                 )
             except PermissionDenied:
                 form.add_error("business", _("You can only post jobs for your own business."))
@@ -143,12 +153,16 @@ def business_job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     shifts = list(job.shifts.all())
     if shifts:
         try:
-            breakdown = rate_breakdown(coop=job.coop, category=job.category,
-                                       hourly_client_rate=job.hourly_client_rate, on=shifts[0].date)
+            breakdown = rate_breakdown(
+                coop=job.coop, category=job.category, hourly_client_rate=job.hourly_client_rate, on=shifts[0].date
+            )
         except RulebookError:
             breakdown = None
-    return render(request, "jobs/job_detail_business.html",
-                  {"job": job, "shifts": shifts, "breakdown": breakdown, "today": timezone.localdate()})
+    return render(
+        request,
+        "jobs/job_detail_business.html",
+        {"job": job, "shifts": shifts, "breakdown": breakdown, "today": timezone.localdate()},
+    )
 
 
 @login_required
@@ -182,8 +196,7 @@ def business_shift_cancel(request: HttpRequest, shift_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The shift is cancelled. We told the members who had a place."))
             return redirect("business_job_detail", job_id=shift.job_id)
-    return render(request, "jobs/shift_cancel.html", {"shift": shift, "form": form,
-                                                      "back_url": "business_job_detail"})
+    return render(request, "jobs/shift_cancel.html", {"shift": shift, "form": form, "back_url": "business_job_detail"})
 
 
 def _candidates(shift: Any) -> tuple[list[Any], bool]:
@@ -204,8 +217,11 @@ def business_shift_candidates(request: HttpRequest, shift_id: int) -> HttpRespon
         messages.info(request, _("The coop picks the members for this job."))
         return redirect("business_job_detail", job_id=shift.job_id)
     candidates, available = _candidates(shift)
-    return render(request, "jobs/shift_candidates.html",
-                  {"shift": shift, "job": shift.job, "candidates": candidates, "available": available})
+    return render(
+        request,
+        "jobs/shift_candidates.html",
+        {"shift": shift, "job": shift.job, "candidates": candidates, "available": available},
+    )
 
 
 @login_required
@@ -230,6 +246,7 @@ def business_shift_pick(request: HttpRequest, shift_id: int) -> HttpResponse:
         for message in error_messages(exc):
             messages.error(request, message)
     else:
-        messages.success(request, _("We offered the place to %(name)s. They will answer soon.")
-                         % {"name": offer.member.first_name})
+        messages.success(
+            request, _("We offered the place to %(name)s. They will answer soon.") % {"name": offer.member.first_name}
+        )
     return redirect("business_shift_candidates", shift_id=shift.pk)

@@ -31,8 +31,12 @@ def acting_member(request: HttpRequest) -> Acting:
     """
     assisted: Member | None = getattr(request, "assisted_member", None)
     if assisted is not None:
-        return Acting(member=assisted, actor=request.user, on_behalf_of=assisted.user,
-                      consent_note=assisted.assisted_consent_note or "assisted mode")
+        return Acting(
+            member=assisted,
+            actor=request.user,
+            on_behalf_of=assisted.user,
+            consent_note=assisted.assisted_consent_note or "assisted mode",
+        )
     member = member_for_user(request.user)
     if member is None:
         raise PermissionDenied

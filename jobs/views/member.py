@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from coop.rulebook.exceptions import RulebookError
 from jobs.forms import OpenShiftFilterForm, week_from_param
-from jobs.models import Offer
+from jobs.models import Offer, Shift
 from jobs.pricing import MemberWageTable
 from jobs.selectors.jobs import shift_get_for_member, shift_list_open_for_member, shift_open_seats
 from jobs.selectors.offers import offer_get_for_member, offer_list_for_member
@@ -24,6 +24,7 @@ from jobs.selectors.schedule import schedule_week_for_member
 from jobs.services.calendar import calendar_feed_ensure, calendar_feed_regenerate
 from jobs.services.offers import offer_accept, offer_decline
 from jobs.views.common import acting_member, error_messages
+from members.models import Member
 
 
 @login_required
@@ -36,12 +37,11 @@ def member_shift_list(request: HttpRequest) -> HttpResponse:
         day = form.cleaned_data["day"]
         skill = form.cleaned_data["skill"]
         neighbourhood_only = form.cleaned_data["distance"] == "neighbourhood"
-    rows = shift_list_open_for_member(member=acting.member, day=day, skill=skill,
-                                      neighbourhood_only=neighbourhood_only)
+    rows = shift_list_open_for_member(member=acting.member, day=day, skill=skill, neighbourhood_only=neighbourhood_only)
     return render(request, "jobs/shift_list_member.html", {"rows": rows, "form": form, "acting": acting})
 
 
-def _explain(member: object, shift: object) -> tuple[list[object], bool]:
+def _explain(member: Member, shift: Shift) -> tuple[list[object], bool]:
     from jobs.matching.explain import explain_member_shift
 
     try:
@@ -56,7 +56,7 @@ def member_shift_detail(request: HttpRequest, shift_id: int) -> HttpResponse:
     shift = shift_get_for_member(member=acting.member, shift_id=shift_id)
     if shift is None:
         raise Http404
-    shift.open_seats = shift_open_seats(shift)
+    shift.open_seats = shift_open_seats(shift)  # type: ignore[attr-defined]
     try:
         wage = MemberWageTable(shift.job.coop).member_wage(category=shift.job.category, on=shift.date)
     except RulebookError:
@@ -64,10 +64,20 @@ def member_shift_detail(request: HttpRequest, shift_id: int) -> HttpResponse:
     reasons, explained = _explain(acting.member, shift)
     offers = list(Offer.objects.filter(shift=shift, member=acting.member).order_by("-created_at"))
     pending = next((o for o in offers if o.status == Offer.Status.PENDING), None)
-    return render(request, "jobs/shift_detail_member.html", {
-        "shift": shift, "job": shift.job, "wage": wage, "reasons": reasons, "explained": explained,
-        "offers": offers, "pending_offer": pending, "acting": acting,
-    })
+    return render(
+        request,
+        "jobs/shift_detail_member.html",
+        {
+            "shift": shift,
+            "job": shift.job,
+            "wage": wage,
+            "reasons": reasons,
+            "explained": explained,
+            "offers": offers,
+            "pending_offer": pending,
+            "acting": acting,
+        },
+    )
 
 
 @login_required
@@ -77,8 +87,10 @@ def member_offer_list(request: HttpRequest) -> HttpResponse:
     table = MemberWageTable(acting.member.coop)
     now = timezone.now()
     for offer in offers:
-        offer.member_wage = table.member_wage(category=offer.shift.job.category, on=offer.shift.date)
-        offer.is_open = offer.status == Offer.Status.PENDING and offer.expires_at > now
+        offer.member_wage = table.member_wage(  # type: ignore[attr-defined]
+            category=offer.shift.job.category, on=offer.shift.date
+        )
+        offer.is_open = offer.status == Offer.Status.PENDING and offer.expires_at > now  # type: ignore[attr-defined]
     return render(request, "jobs/offer_list.html", {"offers": offers, "acting": acting})
 
 
@@ -97,8 +109,13 @@ def member_offer_accept(request: HttpRequest, offer_id: int) -> HttpResponse:
     if offer is None:
         raise Http404
     try:
-        offer_accept(offer_id=offer.pk, member=acting.member, actor=acting.actor,
-                     on_behalf_of=acting.on_behalf_of, consent_note=acting.consent_note)
+        offer_accept(
+            offer_id=offer.pk,
+            member=acting.member,
+            actor=acting.actor,
+            on_behalf_of=acting.on_behalf_of,
+            consent_note=acting.consent_note,
+        )
     except ValidationError as exc:
         for message in error_messages(exc):
             messages.error(request, message)
@@ -116,8 +133,13 @@ def member_offer_decline(request: HttpRequest, offer_id: int) -> HttpResponse:
     if offer is None:
         raise Http404
     try:
-        offer_decline(offer_id=offer.pk, member=acting.member, actor=acting.actor,
-                      on_behalf_of=acting.on_behalf_of, consent_note=acting.consent_note)
+        offer_decline(
+            offer_id=offer.pk,
+            member=acting.member,
+            actor=acting.actor,
+            on_behalf_of=acting.on_behalf_of,
+            consent_note=acting.consent_note,
+        )
     except ValidationError as exc:
         for message in error_messages(exc):
             messages.error(request, message)
@@ -132,10 +154,19 @@ def member_schedule(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     monday = week_from_param(request.GET.get("week"), today)
     days = schedule_week_for_member(member=acting.member, monday=monday)
-    return render(request, "jobs/schedule_week.html", {
-        "days": days, "monday": monday, "sunday": monday + dt.timedelta(days=6), "today": today,
-        "prev_week": monday - dt.timedelta(days=7), "next_week": monday + dt.timedelta(days=7), "acting": acting,
-    })
+    return render(
+        request,
+        "jobs/schedule_week.html",
+        {
+            "days": days,
+            "monday": monday,
+            "sunday": monday + dt.timedelta(days=6),
+            "today": today,
+            "prev_week": monday - dt.timedelta(days=7),
+            "next_week": monday + dt.timedelta(days=7),
+            "acting": acting,
+        },
+    )
 
 
 @login_required
@@ -147,6 +178,8 @@ def member_calendar(request: HttpRequest) -> HttpResponse:
         return redirect("member_calendar")
     feed = calendar_feed_ensure(member=acting.member)
     feed_url = request.build_absolute_uri(reverse("calendar_feed", kwargs={"token": feed.token}))
-    return render(request, "jobs/calendar_feed.html", {"feed_url": feed_url,
-                                                       "webcal_url": feed_url.replace("http", "webcal", 1),
-                                                       "acting": acting})
+    return render(
+        request,
+        "jobs/calendar_feed.html",
+        {"feed_url": feed_url, "webcal_url": feed_url.replace("http", "webcal", 1), "acting": acting},
+    )

@@ -39,17 +39,29 @@ def office_shift_list(request: HttpRequest) -> HttpResponse:
     return render(request, "jobs/shift_list_office.html", {"shifts": shifts, "form": form})
 
 
-def _detail(request: HttpRequest, shift_id: int, *, assign_form: HandAssignForm | None = None,
-            cancel_form: ShiftCancelForm | None = None, status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest,
+    shift_id: int,
+    *,
+    assign_form: HandAssignForm | None = None,
+    cancel_form: ShiftCancelForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     shift = shift_get_for_coordinator(coop_ids=_coop_ids(request), shift_id=shift_id)
     if shift is None:
         raise Http404
     members = member_list_for_hand_assignment(coop_id=shift.job.coop_id)
-    return render(request, "jobs/shift_detail_office.html", {
-        "shift": shift, "job": shift.job,
-        "assign_form": assign_form or HandAssignForm(members=members),
-        "cancel_form": cancel_form or ShiftCancelForm(),
-    }, status=status)
+    return render(
+        request,
+        "jobs/shift_detail_office.html",
+        {
+            "shift": shift,
+            "job": shift.job,
+            "assign_form": assign_form or HandAssignForm(members=members),
+            "cancel_form": cancel_form or ShiftCancelForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -67,15 +79,19 @@ def office_shift_assign(request: HttpRequest, shift_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             assignment_create_by_coordinator(
-                actor=request.user, shift_id=shift.pk, member_id=form.cleaned_data["member"].pk,
-                reason=form.cleaned_data["reason"], override_reason=form.cleaned_data["override_reason"],
+                actor=request.user,
+                shift_id=shift.pk,
+                member_id=form.cleaned_data["member"].pk,
+                reason=form.cleaned_data["reason"],
+                override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as exc:
             for message in error_messages(exc):
                 form.add_error(None, message)
         else:
-            messages.success(request, _("%(name)s is assigned to this shift.")
-                             % {"name": form.cleaned_data["member"].first_name})
+            messages.success(
+                request, _("%(name)s is assigned to this shift.") % {"name": form.cleaned_data["member"].first_name}
+            )
             return redirect("office_shift_detail", shift_id=shift.pk)
     return _detail(request, shift_id, assign_form=form, status=400)
 

@@ -74,5 +74,8 @@ def make_available(member: object, mask: int = ALL_WEEK) -> None:
 
 
 def give_skill(member: object, skill: Skill, valid_until: dt.date | None = None) -> MemberSkill:
-    return MemberSkill.objects.create(profile=member.profile, skill=skill,  # type: ignore[attr-defined]
-                                      certificate_valid_until=valid_until)
+    return MemberSkill.objects.create(
+        profile=member.profile,
+        skill=skill,  # type: ignore[attr-defined]
+        certificate_valid_until=valid_until,
+    )

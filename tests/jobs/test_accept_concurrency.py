@@ -16,8 +16,9 @@ from tests.jobs.factories import OpenShiftFactory, PendingOfferFactory
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks (SQLite ignores "
-                                                                 "select_for_update)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL row locks (SQLite ignores select_for_update)"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -49,8 +50,10 @@ def test_two_members_cannot_both_take_the_last_seat(kanaleneiland, attempt):
     shift = OpenShiftFactory(job__coop=kanaleneiland, seats=1)
     a = PendingOfferFactory(shift=shift, member__coop=kanaleneiland)
     b = PendingOfferFactory(shift=shift, member__coop=kanaleneiland)
-    results = race(lambda: offer_accept(offer_id=a.pk, member=a.member, actor=None),
-                   lambda: offer_accept(offer_id=b.pk, member=b.member, actor=None))
+    results = race(
+        lambda: offer_accept(offer_id=a.pk, member=a.member, actor=None),
+        lambda: offer_accept(offer_id=b.pk, member=b.member, actor=None),
+    )
     assert sum(isinstance(r, Assignment) for r in results) == 1
     assert sum(isinstance(r, ValidationError) for r in results) == 1
     assert Assignment.objects.filter(shift=shift, status="active").count() == 1
@@ -62,16 +65,20 @@ def test_one_member_cannot_accept_two_overlapping_shifts_at_once(kanaleneiland):
     second = OpenShiftFactory(job__coop=kanaleneiland, date=first.date, start_time=dt.time(11), end_time=dt.time(15))
     o1 = PendingOfferFactory(shift=first, member=member)
     o2 = PendingOfferFactory(shift=second, member=member)
-    results = race(lambda: offer_accept(offer_id=o1.pk, member=member, actor=None),
-                   lambda: offer_accept(offer_id=o2.pk, member=member, actor=None))
+    results = race(
+        lambda: offer_accept(offer_id=o1.pk, member=member, actor=None),
+        lambda: offer_accept(offer_id=o2.pk, member=member, actor=None),
+    )
     assert sum(isinstance(r, Assignment) for r in results) == 1
     assert Assignment.objects.filter(member=member, status="active").count() == 1
 
 
 def test_the_same_offer_accepted_in_two_tabs_gives_one_assignment(kanaleneiland):
     offer = PendingOfferFactory(shift=OpenShiftFactory(job__coop=kanaleneiland, seats=3), member__coop=kanaleneiland)
-    results = race(lambda: offer_accept(offer_id=offer.pk, member=offer.member, actor=None),
-                   lambda: offer_accept(offer_id=offer.pk, member=offer.member, actor=None))
+    results = race(
+        lambda: offer_accept(offer_id=offer.pk, member=offer.member, actor=None),
+        lambda: offer_accept(offer_id=offer.pk, member=offer.member, actor=None),
+    )
     assert sum(isinstance(r, Assignment) for r in results) == 1
     errors = [r for r in results if isinstance(r, ValidationError)]
     assert len(errors) == 1

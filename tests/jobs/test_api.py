@@ -31,8 +31,13 @@ def future(days=4):
 
 def payload(bakery, coop, **overrides):
     data = {
-        "business": bakery.business.pk, "coop": coop.pk, "title": "Broodjes smeren", "category": "default",
-        "street": "Kanaleneiland Centrum 5", "postcode": "3526AB", "hourly_client_rate": "25.00",
+        "business": bakery.business.pk,
+        "coop": coop.pk,
+        "title": "Broodjes smeren",
+        "category": "default",
+        "street": "Kanaleneiland Centrum 5",
+        "postcode": "3526AB",
+        "hourly_client_rate": "25.00",
         "shifts": [{"date": future(), "start_time": "09:00", "end_time": "13:00", "seats": 2}],
     }
     data.update(overrides)
@@ -42,8 +47,11 @@ def payload(bakery, coop, **overrides):
 def test_business_creates_a_job_with_shifts_by_token(api, bakery, kanaleneiland, forklift):
     token = Token.objects.create(user=bakery.contact)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    response = api.post("/api/jobs/", payload(bakery, kanaleneiland, skills=["heftruck"],
-                                              repeat_weekly_until=future(4 + 7)), format="json")
+    response = api.post(
+        "/api/jobs/",
+        payload(bakery, kanaleneiland, skills=["heftruck"], repeat_weekly_until=future(4 + 7)),
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["title"] == "Broodjes smeren" and body["open_seats"] == 4 and len(body["shifts"]) == 2
@@ -54,20 +62,30 @@ def test_business_creates_a_job_with_shifts_by_token(api, bakery, kanaleneiland,
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"shifts": [{"date": future(), "start_time": "13:00", "end_time": "09:00", "seats": 1}]}, "shifts",
-         "The end time must be after the start time."),
-        ({"shifts": [{"date": future(-1), "start_time": "09:00", "end_time": "13:00", "seats": 1}]}, "shifts",
-         "This shift is in the past."),
-        ({"shifts": [{"date": future(), "start_time": "09:00", "end_time": "13:00", "seats": 0}]}, "shifts",
-         "A shift needs at least one place."),
+        (
+            {"shifts": [{"date": future(), "start_time": "13:00", "end_time": "09:00", "seats": 1}]},
+            "shifts",
+            "The end time must be after the start time.",
+        ),
+        (
+            {"shifts": [{"date": future(-1), "start_time": "09:00", "end_time": "13:00", "seats": 1}]},
+            "shifts",
+            "This shift is in the past.",
+        ),
+        (
+            {"shifts": [{"date": future(), "start_time": "09:00", "end_time": "13:00", "seats": 0}]},
+            "shifts",
+            "A shift needs at least one place.",
+        ),
         ({"shifts": []}, "shifts", ""),
         ({"hourly_client_rate": "20.00"}, "hourly_client_rate", "The lowest rate we can accept is €21.45 per hour."),
         ({"skills": ["no-such-skill"]}, "skills", "Unknown skill"),
         ({"category": "rocket-science"}, "category", "Choose one of the job categories."),
     ],
 )
-def test_bad_input_gives_400_with_a_clear_message_and_saves_nothing(api, bakery, kanaleneiland, overrides, field,
-                                                                    message):
+def test_bad_input_gives_400_with_a_clear_message_and_saves_nothing(
+    api, bakery, kanaleneiland, overrides, field, message
+):
     api.force_login(bakery.contact)
     response = api.post("/api/jobs/", payload(bakery, kanaleneiland, **overrides), format="json")
     assert response.status_code == 400
@@ -77,11 +95,9 @@ def test_bad_input_gives_400_with_a_clear_message_and_saves_nothing(api, bakery,
     assert Job.objects.count() == 0 and Shift.objects.count() == 0
 
 
-def test_posting_for_another_business_or_unrelated_coop_is_400(api, bakery, lunetten_shop, kanaleneiland,
-                                                               lunetten):
+def test_posting_for_another_business_or_unrelated_coop_is_400(api, bakery, lunetten_shop, kanaleneiland, lunetten):
     api.force_login(bakery.contact)
-    response = api.post("/api/jobs/", payload(bakery, kanaleneiland, business=lunetten_shop.business.pk),
-                        format="json")
+    response = api.post("/api/jobs/", payload(bakery, kanaleneiland, business=lunetten_shop.business.pk), format="json")
     assert response.status_code == 400
     assert "You can only post jobs for your own business." in str(response.json()["business"])
     response = api.post("/api/jobs/", payload(bakery, lunetten), format="json")
@@ -99,8 +115,9 @@ def test_members_and_outsiders_cannot_use_the_business_api(api, fatima, outsider
     assert api.get("/api/jobs/").status_code in (401, 403)
 
 
-def test_business_sees_only_its_own_jobs_shifts_and_assignments(api, bakery, lunetten_shop, bakery_shift, fatima,
-                                                                lunetten):
+def test_business_sees_only_its_own_jobs_shifts_and_assignments(
+    api, bakery, lunetten_shop, bakery_shift, fatima, lunetten
+):
     PlannedAssignmentFactory(shift=bakery_shift, member=fatima)
     other = OpenShiftFactory(job=OpenJobFactory(business=lunetten_shop.business, coop=lunetten))
     api.force_login(lunetten_shop.contact)

@@ -90,8 +90,9 @@ def test_other_business_and_outsider_cannot_see_a_job(client, bakery_shift, lune
     assert Offer.objects.count() == 0
 
 
-def test_cancel_shift_tells_assigned_members_and_withdraws_offers(client, bakery, bakery_shift, fatima,
-                                                                   django_capture_on_commit_callbacks):
+def test_cancel_shift_tells_assigned_members_and_withdraws_offers(
+    client, bakery, bakery_shift, fatima, django_capture_on_commit_callbacks
+):
     bakery_shift.seats = 2
     bakery_shift.save()
     assignment = PlannedAssignmentFactory(shift=bakery_shift, member=fatima)
@@ -144,8 +145,9 @@ def test_candidates_page_only_for_pick_mode_jobs(client, bakery, bakery_shift):
     assert response.status_code == 200
 
 
-def test_business_pick_offers_the_seat_to_the_member(client, bakery, bakery_shift, available_fatima,
-                                                      django_capture_on_commit_callbacks):
+def test_business_pick_offers_the_seat_to_the_member(
+    client, bakery, bakery_shift, available_fatima, django_capture_on_commit_callbacks
+):
     Job.objects.filter(pk=bakery_shift.job_id).update(assign_mode=Job.AssignMode.PICK)
     client.force_login(bakery.contact)
     with django_capture_on_commit_callbacks(execute=True):
@@ -162,8 +164,7 @@ def test_business_pick_respects_hard_constraints(client, bakery, bakery_shift, f
     Job.objects.filter(pk=bakery_shift.job_id).update(assign_mode=Job.AssignMode.PICK)
     bakery_shift.job.required_skills.add(forklift)
     client.force_login(bakery.contact)
-    response = client.post(reverse("business_shift_pick", args=[bakery_shift.pk]), {"member": fatima.pk},
-                           follow=True)
+    response = client.post(reverse("business_shift_pick", args=[bakery_shift.pk]), {"member": fatima.pk}, follow=True)
     body = response.content.decode()
     assert "Missing skill: Forklift driving." in body
     assert "not available at this time" in body  # fatima's availability mask is empty

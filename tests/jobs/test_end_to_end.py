@@ -31,8 +31,7 @@ def test_posted_job_is_offered_by_a_round_accepted_and_shows_in_schedule_and_ica
     day = next_weekday(2)  # a Wednesday at least a week ahead
     # Another available member of Kanaleneiland, one who is never available on Wednesday mornings,
     # and Jan of Lunetten (another coop, not offered: neighbouring coops are off by default).
-    samira = ActiveMemberFactory(coop=kanaleneiland, user=UserFactory(email="samira@example.nl",
-                                                                     first_name="Samira"))
+    samira = ActiveMemberFactory(coop=kanaleneiland, user=UserFactory(email="samira@example.nl", first_name="Samira"))
     make_available(samira)
     busy = ActiveMemberFactory(coop=kanaleneiland, user=UserFactory(email="busy@example.nl", first_name="Bas"))
     make_available(busy, ALL_WEEK & ~availability_bit(2, Daypart.MORNING))
@@ -40,14 +39,28 @@ def test_posted_job_is_offered_by_a_round_accepted_and_shows_in_schedule_and_ica
 
     # 1. The business posts a job with one shift of two seats through the UI.
     client.force_login(bakery.contact)
-    response = client.post(reverse("business_job_post"), {
-        "business": bakery.business.pk, "coop": kanaleneiland.pk, "title": "Broodjes smeren", "category": "default",
-        "street": "Kanaleneiland Centrum 5", "postcode": "3526AB", "city": "Utrecht",
-        "hourly_client_rate": "24.00", "assign_mode": "auto",
-        "shifts-TOTAL_FORMS": "1", "shifts-INITIAL_FORMS": "0", "shifts-MIN_NUM_FORMS": "1",
-        "shifts-MAX_NUM_FORMS": "20", "shifts-0-date": day.isoformat(), "shifts-0-start_time": "09:00",
-        "shifts-0-end_time": "13:00", "shifts-0-seats": "2",
-    })
+    response = client.post(
+        reverse("business_job_post"),
+        {
+            "business": bakery.business.pk,
+            "coop": kanaleneiland.pk,
+            "title": "Broodjes smeren",
+            "category": "default",
+            "street": "Kanaleneiland Centrum 5",
+            "postcode": "3526AB",
+            "city": "Utrecht",
+            "hourly_client_rate": "24.00",
+            "assign_mode": "auto",
+            "shifts-TOTAL_FORMS": "1",
+            "shifts-INITIAL_FORMS": "0",
+            "shifts-MIN_NUM_FORMS": "1",
+            "shifts-MAX_NUM_FORMS": "20",
+            "shifts-0-date": day.isoformat(),
+            "shifts-0-start_time": "09:00",
+            "shifts-0-end_time": "13:00",
+            "shifts-0-seats": "2",
+        },
+    )
     assert response.status_code == 302
     shift = Job.objects.get().shifts.get()
 
@@ -62,8 +75,10 @@ def test_posted_job_is_offered_by_a_round_accepted_and_shows_in_schedule_and_ica
 
     # 3. Fatima accepts in the UI.
     client.force_login(available_fatima.user)
-    assert reverse("member_offer_accept", args=[fatima_offer.pk]) in client.get(
-        reverse("member_offer_list")).content.decode()
+    assert (
+        reverse("member_offer_accept", args=[fatima_offer.pk])
+        in client.get(reverse("member_offer_list")).content.decode()
+    )
     response = client.post(reverse("member_offer_accept", args=[fatima_offer.pk]))
     assert response.status_code == 302
     assignment = Assignment.objects.get(member=available_fatima)

@@ -14,7 +14,7 @@ from coop.money import eur
 from jobs.models import Job, Shift
 from jobs.services.jobs import ShiftSpec, job_post
 from members.models import BusinessRelation
-from tests.factories import CooperativeFactory, business_with_contact
+from tests.factories import business_with_contact
 from tests.jobs.conftest import english
 from tests.jobs.factories import PlannedAssignmentFactory
 
@@ -106,9 +106,11 @@ def test_form_shows_member_wage_and_fund_share(client, bakery, kanaleneiland):
 def test_price_preview_partial_for_htmx(client, bakery, kanaleneiland):
     client.force_login(bakery.contact)
     with translation.override("en"):
-        response = client.post(reverse("business_job_price"), form_data(bakery, kanaleneiland,
-                                                                          hourly_client_rate="20.00"),
-                               HTTP_HX_REQUEST="true")
+        response = client.post(
+            reverse("business_job_price"),
+            form_data(bakery, kanaleneiland, hourly_client_rate="20.00"),
+            HTTP_HX_REQUEST="true",
+        )
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="job-price"' in body and "<html" not in body
@@ -128,8 +130,7 @@ def test_price_preview_partial_for_htmx(client, bakery, kanaleneiland):
         ({"category": "rocket-science"}, "Select a valid choice."),
     ],
 )
-def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(client, bakery, kanaleneiland, overrides,
-                                                                      message):
+def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(client, bakery, kanaleneiland, overrides, message):
     client.force_login(bakery.contact)
     before = snapshot()
     with translation.override("en"):
@@ -161,8 +162,14 @@ def test_posting_to_a_coop_the_business_does_not_work_with_is_refused(client, ba
 
 def test_service_refuses_another_business_and_an_unrelated_coop(bakery, lunetten_shop, kanaleneiland, lunetten):
     spec = [ShiftSpec(future(), dt.time(9), dt.time(12), 1)]
-    common = {"title": "x", "category": "default", "street": "a 1", "postcode": "3526AB",
-              "hourly_client_rate": eur("30"), "shifts": spec}
+    common = {
+        "title": "x",
+        "category": "default",
+        "street": "a 1",
+        "postcode": "3526AB",
+        "hourly_client_rate": eur("30"),
+        "shifts": spec,
+    }
     with pytest.raises(PermissionDenied):
         job_post(actor=bakery.contact, business=lunetten_shop.business, coop=lunetten, **common)
     with pytest.raises(ValidationError) as exc:
@@ -177,12 +184,25 @@ def test_service_refuses_a_rate_too_low_on_any_repeated_shift_date(bakery, kanal
 
     first = future(3)
     # From next month on the wage rises: a weekly repeat into that period must meet the new minimum.
-    rule_version_create(coop=kanaleneiland, effective_from=first + dt.timedelta(days=10),
-                        changes={"member_wage_hourly": {"default": "18.00"}}, source=RuleVersion.Source.VOTE)
+    rule_version_create(
+        coop=kanaleneiland,
+        effective_from=first + dt.timedelta(days=10),
+        changes={"member_wage_hourly": {"default": "18.00"}},
+        source=RuleVersion.Source.VOTE,
+    )
     with translation.override("en"), pytest.raises(ValidationError) as exc:
-        job_post(actor=bakery.contact, business=bakery.business, coop=kanaleneiland, title="x", category="default",
-                 street="a 1", postcode="3526AB", hourly_client_rate=eur("22.00"),
-                 shifts=[ShiftSpec(first, dt.time(9), dt.time(12), 1)], repeat_weekly_until=first + dt.timedelta(21))
+        job_post(
+            actor=bakery.contact,
+            business=bakery.business,
+            coop=kanaleneiland,
+            title="x",
+            category="default",
+            street="a 1",
+            postcode="3526AB",
+            hourly_client_rate=eur("22.00"),
+            shifts=[ShiftSpec(first, dt.time(9), dt.time(12), 1)],
+            repeat_weekly_until=first + dt.timedelta(21),
+        )
     assert "€25.74" in exc.value.message_dict["hourly_client_rate"][0]
     assert Job.objects.count() == 0
 
@@ -191,15 +211,18 @@ def test_preferred_members_must_have_worked_for_the_business(client, bakery, kan
     client.force_login(bakery.contact)
     # Fatima never worked for the bakery: she is not even offered as a choice.
     with translation.override("en"):
-        response = client.post(reverse("business_job_post"),
-                               form_data(bakery, kanaleneiland, preferred_members=[fatima.pk]))
+        response = client.post(
+            reverse("business_job_post"), form_data(bakery, kanaleneiland, preferred_members=[fatima.pk])
+        )
     assert Job.objects.count() == 0
     assert "ask back members who worked for you before" in response.content.decode() or "valid choice" in (
-        response.content.decode())
+        response.content.decode()
+    )
     # After she worked there once, she can be asked back.
     PlannedAssignmentFactory(member=fatima, shift__job__business=bakery.business, shift__job__coop=kanaleneiland)
-    response = client.post(reverse("business_job_post"), form_data(bakery, kanaleneiland,
-                                                                   preferred_members=[fatima.pk]))
+    response = client.post(
+        reverse("business_job_post"), form_data(bakery, kanaleneiland, preferred_members=[fatima.pk])
+    )
     assert response.status_code == 302
     assert list(Job.objects.latest("pk").preferred_members.all()) == [fatima]
 
@@ -230,4 +253,3 @@ def test_business_with_two_coops_chooses_the_coop(client, kanaleneiland, lunette
     data = {**form_data(type("P", (), {"business": business})(), lunetten)}
     assert client.post(reverse("business_job_post"), data).status_code == 302
     assert Job.objects.get().coop == lunetten
-    assert CooperativeFactory  # imported for symmetry with other tests

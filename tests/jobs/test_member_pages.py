@@ -28,8 +28,7 @@ def _english(client):  # type: ignore[no-untyped-def]
     english(client)
 
 
-def test_open_work_lists_shifts_that_fit_my_skills_with_my_wage(client, fatima, kanaleneiland, forklift,
-                                                                 bakery_shift):
+def test_open_work_lists_shifts_that_fit_my_skills_with_my_wage(client, fatima, kanaleneiland, forklift, bakery_shift):
     needs_forklift = OpenShiftFactory(job=OpenJobFactory(coop=kanaleneiland, title="Pallets"))
     needs_forklift.job.required_skills.add(forklift)
     client.force_login(fatima.user)
@@ -45,8 +44,9 @@ def test_open_work_lists_shifts_that_fit_my_skills_with_my_wage(client, fatima, 
 
 
 def test_open_work_filters_by_date_and_neighbourhood(client, fatima, kanaleneiland, bakery_shift):
-    elsewhere = OpenShiftFactory(job=OpenJobFactory(coop=kanaleneiland, postcode="3511AA"),
-                                 date=bakery_shift.date + dt.timedelta(days=1))
+    elsewhere = OpenShiftFactory(
+        job=OpenJobFactory(coop=kanaleneiland, postcode="3511AA"), date=bakery_shift.date + dt.timedelta(days=1)
+    )
     client.force_login(fatima.user)
     url = reverse("member_shift_list")
     assert {r.shift for r in client.get(url).context["rows"]} == {bakery_shift, elsewhere}
@@ -161,8 +161,9 @@ def test_ical_feed_needs_the_right_token_and_regenerate_kills_the_old_one(client
 def test_hours_widget_counts_this_week_and_month_against_target(fatima, kanaleneiland):
     today = timezone.localdate()
     PlannedAssignmentFactory(member=fatima, shift__job__coop=kanaleneiland, shift__date=today)  # 4 h
-    PlannedAssignmentFactory(member=fatima, shift__job__coop=kanaleneiland,
-                             shift__date=today - dt.timedelta(days=40))  # another month
+    PlannedAssignmentFactory(
+        member=fatima, shift__job__coop=kanaleneiland, shift__date=today - dt.timedelta(days=40)
+    )  # another month
     summary = member_hours_summary(member=fatima, today=today)
     assert summary.week_hours == Decimal("4.00")
     assert summary.month_hours == Decimal("4.00")

@@ -13,8 +13,9 @@ from tests.jobs.factories import PlannedAssignmentFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_offer_mail_goes_out_only_after_commit_in_the_members_language(fatima_offer,
-                                                                       django_capture_on_commit_callbacks):
+def test_offer_mail_goes_out_only_after_commit_in_the_members_language(
+    fatima_offer, django_capture_on_commit_callbacks
+):
     user = fatima_offer.member.user
     user.preferred_language = "en"
     user.save()
@@ -37,8 +38,9 @@ def test_no_mail_for_an_offer_that_is_no_longer_pending(fatima_offer):
     assert mail.outbox == []
 
 
-def test_cancel_mail_tells_each_assigned_member_the_reason(bakery, bakery_shift, fatima, kanaleneiland,
-                                                           django_capture_on_commit_callbacks):
+def test_cancel_mail_tells_each_assigned_member_the_reason(
+    bakery, bakery_shift, fatima, kanaleneiland, django_capture_on_commit_callbacks
+):
     bakery_shift.seats = 2
     bakery_shift.save()
     PlannedAssignmentFactory(shift=bakery_shift, member=fatima)

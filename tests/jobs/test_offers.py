@@ -105,8 +105,7 @@ def test_last_seat_taken_by_someone_else_is_refused(client, fatima_offer, kanale
 
 def test_member_cannot_accept_two_overlapping_shifts(client, fatima_offer, bakery_job):
     shift = fatima_offer.shift
-    overlapping = OpenShiftFactory(job=bakery_job, date=shift.date, start_time=dt.time(12, 0),
-                                   end_time=dt.time(15, 0))
+    overlapping = OpenShiftFactory(job=bakery_job, date=shift.date, start_time=dt.time(12, 0), end_time=dt.time(15, 0))
     second = PendingOfferFactory(shift=overlapping, member=fatima_offer.member)
     client.force_login(fatima_offer.member.user)
     client.post(accept_url(fatima_offer))
@@ -176,8 +175,9 @@ def test_expiry_task_expires_only_pending_offers_past_their_time(fatima_offer, k
     assert offer_expire(offer_id=old.pk) is False  # safe to run twice
 
 
-def test_offer_list_costs_the_same_queries_for_1_and_50_offers(client, available_fatima, kanaleneiland,
-                                                                django_assert_max_num_queries):
+def test_offer_list_costs_the_same_queries_for_1_and_50_offers(
+    client, available_fatima, kanaleneiland, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

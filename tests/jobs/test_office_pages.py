@@ -21,12 +21,15 @@ def _english(client):  # type: ignore[no-untyped-def]
 
 
 def assign(client, shift, member, reason="Vaste kracht", override=""):
-    return client.post(reverse("office_shift_assign", args=[shift.pk]),
-                       {"member": member.pk, "reason": reason, "override_reason": override})
+    return client.post(
+        reverse("office_shift_assign", args=[shift.pk]),
+        {"member": member.pk, "reason": reason, "override_reason": override},
+    )
 
 
-def test_open_shift_list_shows_unfilled_shifts_of_my_coop_only(client, coordinator, bakery_shift, lunetten,
-                                                               kanaleneiland):
+def test_open_shift_list_shows_unfilled_shifts_of_my_coop_only(
+    client, coordinator, bakery_shift, lunetten, kanaleneiland
+):
     full = OpenShiftFactory(job__coop=kanaleneiland)
     PlannedAssignmentFactory(shift=full, member__coop=kanaleneiland)
     OpenShiftFactory(job__coop=lunetten)
@@ -52,8 +55,9 @@ def test_open_shift_list_costs_the_same_queries_for_1_and_50(client, coordinator
     assert count() == one
 
 
-def test_outsiders_and_other_coops_cannot_see_or_assign(client, outsider, fatima, bakery, lunetten_coordinator,
-                                                        board_member, bakery_shift, available_fatima):
+def test_outsiders_and_other_coops_cannot_see_or_assign(
+    client, outsider, fatima, bakery, lunetten_coordinator, board_member, bakery_shift, available_fatima
+):
     for user in (outsider, fatima.user, bakery.contact, board_member):
         client.force_login(user)
         assert client.get(reverse("office_shift_list")).status_code == 403

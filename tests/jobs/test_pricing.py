@@ -45,23 +45,31 @@ def test_minimum_rate_covers_wage_costs_and_minimum_margin_rounded_up(kanaleneil
 
 def test_wage_is_never_below_the_statutory_minimum_wage(kanaleneiland):
     # A (hypothetical) future legal rate above the rulebook wage: the law wins from that date.
-    MinimumWage.objects.create(min_age=21, valid_from=dt.date(2027, 7, 1), hourly_gross=eur("16.10"),
-                               legal_source="test")
+    MinimumWage.objects.create(
+        min_age=21, valid_from=dt.date(2027, 7, 1), hourly_gross=eur("16.10"), legal_source="test"
+    )
     later = dt.date(2027, 7, 2)
     b = rate_breakdown(coop=kanaleneiland, category="retail", hourly_client_rate=eur("30.00"), on=later)
     assert b.member_wage == eur("16.10")
     assert MemberWageTable(kanaleneiland).member_wage(category="retail", on=later) == eur("16.10")
     assert minimum_client_rate(coop=kanaleneiland, category="retail", on=later) > minimum_client_rate(
-        coop=kanaleneiland, category="retail", on=DAY)
+        coop=kanaleneiland, category="retail", on=DAY
+    )
 
 
 def test_rulebook_on_the_shift_date_counts(kanaleneiland):
-    rule_version_create(coop=kanaleneiland, effective_from=dt.date(2027, 1, 1),
-                        changes={"member_wage_hourly": {"default": "16.00"}}, source=RuleVersion.Source.FOUNDING)
-    assert rate_breakdown(coop=kanaleneiland, category="default", hourly_client_rate=eur("25"),
-                          on=DAY).member_wage == eur("15.00")
-    assert rate_breakdown(coop=kanaleneiland, category="default", hourly_client_rate=eur("25"),
-                          on=dt.date(2027, 1, 2)).member_wage == eur("16.00")
+    rule_version_create(
+        coop=kanaleneiland,
+        effective_from=dt.date(2027, 1, 1),
+        changes={"member_wage_hourly": {"default": "16.00"}},
+        source=RuleVersion.Source.FOUNDING,
+    )
+    assert rate_breakdown(
+        coop=kanaleneiland, category="default", hourly_client_rate=eur("25"), on=DAY
+    ).member_wage == eur("15.00")
+    assert rate_breakdown(
+        coop=kanaleneiland, category="default", hourly_client_rate=eur("25"), on=dt.date(2027, 1, 2)
+    ).member_wage == eur("16.00")
     table = MemberWageTable(kanaleneiland)
     assert table.member_wage(category="default", on=dt.date(2027, 1, 2)) == eur("16.00")
     assert table.member_wage(category="default", on=DAY) == eur("15.00")
