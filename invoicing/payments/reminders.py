@@ -67,7 +67,7 @@ def reminder_send_for_invoice(*, invoice_id: int, today: dt.date | None = None) 
                      data={"step_days": step, "amount_due": str(due.amount), "to": reminder.sent_to})
         context = {"invoice": invoice, "amount_due": due, "overdue_days": overdue_days, "step": step,
                    "pay_url": invoice_pay_url(invoice), "coop": invoice.coop, "business": invoice.business}
-        transaction.on_commit(lambda: _mail(reminder.sent_to, context))
+        transaction.on_commit(lambda: _mail(reminder.sent_to, context), robust=True)
     return reminder
 
 

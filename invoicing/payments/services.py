@@ -346,7 +346,8 @@ def payment_record_stripe(
         audit_record(actor=None, action="payments.payment_recorded", subject=payment, coop=invoice.coop,
                      data={"invoice": invoice.number, "amount": str(amount.amount), "method": "stripe",
                            "payment_intent": payment_intent_id})
-        transaction.on_commit(lambda: _enqueue_fee(payment.pk))
+        # robust: a broker hiccup after commit must not turn an already recorded payment into a 500.
+        transaction.on_commit(lambda: _enqueue_fee(payment.pk), robust=True)
     return PaymentOutcome(payment, True)
 
 
