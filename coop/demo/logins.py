@@ -25,12 +25,12 @@ def logins_path() -> Path:
     return Path(getattr(settings, "VAR_DIR", Path(settings.BASE_DIR) / "var")) / LOGINS_FILENAME
 
 
-def logins_render(logins: list[DemoLogin], *, password: str, base_url: str = "http://127.0.0.1:8000") -> str:
+def logins_render(logins: list[DemoLogin], *, password: str) -> str:
     """The logins block as text (header, one line per login, a closing hint)."""
     width = max((len(login.email) for login in logins), default=20)
     lines = [
         f"Wijkwerk demo logins (password for every demo account: {password})",
-        f"Log in at {base_url}/accounts/login/",
+        "Log in at /accounts/login/ (with the default `make run`: http://127.0.0.1:8000/accounts/login/)",
         "",
         *(f"  {login.email.ljust(width)}  {login.description}" for login in logins),
         "",
