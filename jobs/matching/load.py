@@ -194,18 +194,21 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
     n_m = len(member_rows)
     member_ids = np.array([r[0] for r in member_rows], np.int64)
     member_pos = {mid: i for i, mid in enumerate(member_ids.tolist())}
-    member_home = np.full(n_m, -1, np.int16)
-    for i, r in enumerate(member_rows):
-        for c, other in enumerate(coops):
-            if other.covers_postcode(r[3] or ""):
-                member_home[i] = c
-                break
+    home_of: dict[str, int] = {}  # postcode -> first coop (index) whose neighbourhood holds it
+
+    def home(postcode: str) -> int:
+        if postcode not in home_of:
+            home_of[postcode] = next((c for c, other in enumerate(coops) if other.covers_postcode(postcode)), -1)
+        return home_of[postcode]
+
+    member_home = np.array([home(r[3] or "") for r in member_rows], np.int16)
     languages = np.zeros(n_m, np.int64)
-    for i, r in enumerate(member_rows):
-        text = r[4] or ""
-        for code, bit in LANGUAGE_BITS.items():
-            if f'"{code}"' in text:
-                languages[i] |= 1 << bit
+    if any(r[7] in LANGUAGE_BITS for r in shift_rows):  # language fit only counts when a job asks for one
+        for i, r in enumerate(member_rows):
+            text = r[4] or ""
+            for code, bit in LANGUAGE_BITS.items():
+                if f'"{code}"' in text:
+                    languages[i] |= 1 << bit
     caps = [_amount(r[7]) for r in member_rows]
 
     # valid skills per round day: plain skills always, certified ones until their expiry

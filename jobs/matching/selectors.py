@@ -59,7 +59,7 @@ def candidates_suggest(*, shift: Shift, limit: int = 10) -> list[Candidate]:
     order = np.lexsort((loaded.member_ids[m], -np.round(score, 6)))[:limit]
     s, m, score = s[order], m[order], score[order]
     parts = engine.pair_components(problem, s, m)
-    by_id = Member.objects.select_related("user").in_bulk([int(loaded.member_ids[i]) for i in m])
+    by_id = Member.objects.in_bulk([int(loaded.member_ids[i]) for i in m])
     return [
         Candidate(
             member=by_id[int(loaded.member_ids[mi])],
