@@ -141,7 +141,10 @@ ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Lock the pair (computer, account), not the computer alone: members log in at the shared service-desk
+# computer, and one person's typos must not lock everyone else out there. allauth's per-IP limit
+# (ACCOUNT_RATE_LIMITS) still slows one address that tries many accounts.
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True

@@ -16,5 +16,10 @@ if [ "$has_coop" = "True" ]; then
     exit 0
 fi
 echo "Loading the demo neighbourhood: $MEMBERS members, $BUSINESSES businesses..."
-"$PY" manage.py seed_demo --members "$MEMBERS" --businesses "$BUSINESSES" | tee var/seed-demo.log
+# The full output (with the logins) goes to var/seed-demo.log; `make run` prints the logins after this.
+"$PY" manage.py seed_demo --members "$MEMBERS" --businesses "$BUSINESSES" > var/seed-demo.log 2>&1 || {
+    cat var/seed-demo.log >&2
+    exit 1
+}
+grep -m1 -i "seeded" var/seed-demo.log || true
 touch var/.demo-seeded
