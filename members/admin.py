@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from coop.audit import audit_record
 from members.models import Business, BusinessRelation, Member, MemberSkill, Role, Skill, User, WorkerProfile
 from members.selectors import coop_ids_staffed_by
 
@@ -19,9 +20,22 @@ def _staffed(request: HttpRequest) -> set[int]:
 
 
 class CoopScopedAdmin(admin.ModelAdmin):
-    """Non-superusers see only rows of the coops they staff (`coop_path` says how to reach the coop)."""
+    """Non-superusers see only rows of the coops they staff (`coop_path` says how to reach the coop).
+
+    Every change saved here leaves an audit row with the changed fields, like the services do.
+    """
 
     coop_path = "coop_id"
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            audit_record(
+                actor=request.user,
+                action=f"{obj._meta.model_name}.admin_changed",
+                subject=obj,
+                data={"fields": sorted(form.changed_data)},
+            )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)

@@ -21,7 +21,7 @@ from members import validators
 from members.exceptions import MembershipError, TransitionNotAllowedError
 from members.models import Language, Member, User, WorkerProfile
 from members.selectors import AuditContext
-from members.services.emails import email_send_to_user
+from members.services.emails import email_send_to_user, request_for_links
 from members.services.lifecycle import _locked, _member_transition, _reason_required
 
 
@@ -104,7 +104,7 @@ def member_apply(
             )
             if address is not None and not address.verified:
                 # allauth's own confirmation mail; the adapter queues it for after the commit.
-                address.send_confirmation(request, signup=True)
+                address.send_confirmation(request_for_links(request), signup=True)
     except IntegrityError:
         # Two applications with the same e-mail at the same moment: the unique index decides.
         raise _email_taken_error() from None

@@ -17,7 +17,7 @@ from members import validators
 from members.exceptions import BusinessError
 from members.models import Business, BusinessRelation, Member, Role, User
 from members.selectors import AuditContext
-from members.services.emails import email_send_to_user
+from members.services.emails import email_send_to_user, request_for_links
 
 # Longest payment term we accept on a business; terms are agreed per business within the law
 # (Dutch law caps business-to-business terms at 60 days unless explicitly agreed).
@@ -170,7 +170,7 @@ def business_register(
                     },
                 )
             if address is not None:
-                address.send_confirmation(request, signup=True)
+                address.send_confirmation(request_for_links(request), signup=True)
     except IntegrityError:
         raise _kvk_taken() from None
     return business

@@ -62,3 +62,27 @@ def test_superuser_sees_everyone(client, fatima, jan):
     client.force_login(admin)
     response = client.get(reverse("admin:members_member_changelist"))
     assert set(response.context["cl"].result_list) == {fatima, jan}
+
+
+def test_admin_change_leaves_an_audit_row(client, staff_coordinator, fatima):
+    from coop.models import AuditEvent
+
+    client.force_login(staff_coordinator)
+    url = reverse("admin:members_member_change", args=[fatima.pk])
+    data = {
+        "first_name": "Fatima",
+        "last_name": "El-Amrani",
+        "postcode": fatima.postcode,
+        "house_number": fatima.house_number,
+        "phone": fatima.phone,
+        "iban": fatima.iban,
+        "date_of_birth": "1985-05-17",
+        "languages": '["nl", "ar"]',
+        "_save": "Save",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    fatima.refresh_from_db()
+    assert fatima.last_name == "El-Amrani"
+    event = AuditEvent.objects.get(action="member.admin_changed")
+    assert event.actor == staff_coordinator and "last_name" in event.data["fields"]

@@ -193,3 +193,28 @@ def test_logged_in_business_contact_applies_without_new_account(client, kanalene
     assert response.status_code == 302
     assert Member.objects.get().user == bakery.contact
     assert User.objects.filter(email="amina@example.nl").count() == 0
+
+
+def test_service_without_a_request_still_sends_a_working_confirmation_link(
+    kanaleneiland, settings, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from members.services import member_apply
+
+    settings.SITE_URL = "http://testserver"
+    with django_capture_on_commit_callbacks(execute=True):
+        member_apply(
+            coop=kanaleneiland,
+            first_name="Ali",
+            last_name="B",
+            postcode="3526KL",
+            house_number="1",
+            phone="0612345678",
+            iban="NL91ABNA0417164300",
+            date_of_birth=dt.date(1980, 1, 1),
+            languages=["nl"],
+            email="ali@example.nl",
+            password="Wijk-werk-2026!",
+        )
+    assert "http://testserver/accounts/confirm-email/" in mail.outbox[-1].body
