@@ -350,3 +350,13 @@ def test_demo_people_and_bakery_live_in_their_coops_neighbourhood(db: None) -> N
     lunetten = Cooperative.objects.get(slug="lunetten")
     assert lunetten.covers_postcode(Member.objects.get(user__email="member@lunetten.example.org").postcode)
     assert lunetten.covers_postcode(Business.objects.get(roles__user__email="business@lunetten.example.org").postcode)
+
+
+def test_a_business_can_be_run_by_a_member_who_is_also_its_contact(seeded: DemoSeedResult) -> None:
+    run = list(Business.objects.filter(run_by_member__isnull=False).select_related("run_by_member"))
+    assert run
+    for business in run:
+        assert business.run_by_member is not None
+        assert Role.objects.filter(
+            user=business.run_by_member.user_id, kind=Role.Kind.BUSINESS_CONTACT, business=business
+        ).exists()

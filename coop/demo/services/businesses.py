@@ -96,7 +96,8 @@ def businesses_seed(
 
     # A couple of businesses are run by members (a hairdresser, a caterer, a handyman...).
     runners = [r for r in residents if r.member.status == Member.Status.ACTIVE and r.works and not r.is_demo]
-    member_run_count = min(len(runners), max(1, round(count * 0.02))) if count >= 3 else 0
+    wanted = max(2, round(count * 0.02)) if count >= 10 else (1 if count >= 3 else 0)
+    member_run_count = min(len(runners), wanted)
     run_by = rng.sample(runners, member_run_count) if member_run_count else []
     member_kinds = [k for k in BUSINESS_KINDS if k.member_run]
 
