@@ -9,7 +9,7 @@ MEMBERS="${DEMO_MEMBERS:-200}"
 BUSINESSES="${DEMO_BUSINESSES:-30}"
 mkdir -p var
 
-has_coop="$("$PY" manage.py shell -c "from coop.models import Cooperative; print(Cooperative.objects.exists())")"
+has_coop="$("$PY" manage.py shell --no-imports -v 0 -c "from coop.models import Cooperative; print(Cooperative.objects.exists())" | tail -n 1)"
 if [ "$has_coop" = "True" ]; then
     echo "Demo data is already loaded (the database has a cooperative); not seeding again."
     touch var/.demo-seeded
