@@ -253,3 +253,9 @@ def test_business_with_two_coops_chooses_the_coop(client, kanaleneiland, lunette
     data = {**form_data(type("P", (), {"business": business})(), lunetten)}
     assert client.post(reverse("business_job_post"), data).status_code == 302
     assert Job.objects.get().coop == lunetten
+
+
+def test_price_preview_is_for_business_contacts_only(client, outsider, fatima):
+    for user in (outsider, fatima.user):
+        client.force_login(user)
+        assert client.post(reverse("business_job_price"), {}).status_code == 403
