@@ -67,3 +67,20 @@ def test_every_environment_variable_settings_reads_is_in_env_example():
     documented = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", (BASE_DIR / ".env.example").read_text(), re.MULTILINE))
     assert read, "found no env(...) calls: the pattern is out of date"
     assert read <= documented, f"add to .env.example: {sorted(read - documented)}"
+
+
+def test_production_static_files_collect_with_hashed_names(tmp_path):
+    # ENV=production serves hashed, compressed files through WhiteNoise: every {% static %} the page
+    # frame uses must be in the manifest, or the page would fail with a 500.
+    env = production_env(tmp_path)
+    result = _manage("collectstatic", "--noinput", "-v", "0", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text(encoding="utf-8")
+    for name in [
+        "vendor/utrecht/component-library.css",
+        "vendor/utrecht/html.css",
+        "css/wijkwerk-theme.css",
+        "css/wijkwerk.css",
+        "vendor/htmx/htmx.min.js",
+    ]:
+        assert f'"{name}"' in manifest, name
