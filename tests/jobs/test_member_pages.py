@@ -196,3 +196,19 @@ def test_hours_widget_tag_renders_for_a_member(fatima, kanaleneiland):
     with translation.override("en"):
         html = Template("{% load jobs_widgets %}{% member_hours_widget member %}").render(Context({"member": fatima}))
     assert "This week: 4 of 20 hours" in html
+
+
+def test_member_home_shows_the_work_widget(client, fatima_offer):
+    client.force_login(fatima_offer.member.user)
+    response = client.get(reverse("member_home"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "1 offer is waiting for your answer." in body
+    assert "This week:" in body
+
+
+def test_business_page_shows_the_jobs_widget(client, bakery, bakery_shift):
+    client.force_login(bakery.contact)
+    response = client.get(reverse("business_home"), follow=True)
+    body = response.content.decode()
+    assert "1 open job" in body and reverse("business_job_post") in body
