@@ -360,3 +360,18 @@ def test_a_business_can_be_run_by_a_member_who_is_also_its_contact(seeded: DemoS
         assert Role.objects.filter(
             user=business.run_by_member.user_id, kind=Role.Kind.BUSINESS_CONTACT, business=business
         ).exists()
+
+
+@pytest.mark.parametrize("offset", range(7))
+def test_demo_flows_are_visible_whatever_the_weekday(db: None, offset: int) -> None:
+    """The demo member has work, hours and an offer, and the bakery has hours to approve, on any day."""
+    today = dt.date(2026, 11, 16) + dt.timedelta(days=offset)  # a Monday + offset
+    demo_seed(members=15, businesses=2, seed=11, today=today)
+    member = Member.objects.get(user__email="member@kanaleneiland.example.org")
+    assert Offer.objects.filter(member=member, status=Offer.Status.PENDING, shift__date__gte=today).exists()
+    assert HourEntry.objects.filter(assignment__member=member, assignment__shift__date__lt=today).exists()
+    assert HourEntry.objects.filter(
+        assignment__shift__job__business__roles__user__email="business@kanaleneiland.example.org",
+        status=HourEntry.Status.SUBMITTED,
+    ).exists()
+    assert Shift.objects.filter(job__status=Job.Status.OPEN, date__gte=today).exists()

@@ -126,8 +126,11 @@ class Planner:
                 return False
         return True
 
-    def demo_fits(self, plan: PlannedJob, day: dt.date, exclude: set[int]) -> bool:
-        """Whether the demo member can take a seat of this shift (so her portal shows work and offers)."""
+    def demo_fits(self, plan: PlannedJob, day: dt.date, exclude: set[int], *, booking: bool = True) -> bool:
+        """Whether the demo member can take a seat of this shift (so her portal shows work and offers).
+
+        A booking also needs her under her weekly target; an offer only the hard constraints.
+        """
         index = self.demo_index
         if index is None or index in exclude:
             return False
@@ -136,7 +139,7 @@ class Planner:
             r.coop_slug == plan.coop_slug
             and bool(r.mask & availability_bit(day.weekday(), daypart_of(plan.start)))
             and self.feasible(index, plan, day)
-            and self.load(index, day) < 1
+            and (not booking or self.load(index, day) < 1)
         )
 
     def load(self, index: int, day: dt.date) -> float:
@@ -298,15 +301,30 @@ def _staff_shifts(
         coordinator = ctx.staff.get(f"coordinator-{plan.coop_slug}") or ctx.staff["servicedesk"]
         taken = taken_by_shift[id(shift)]
         start_at = ctx.at(shift.date, shift.start_time)
-        for _seat in range(shift.seats):
+        seats = shift.seats
+        if (
+            plan.seeded.is_demo
+            and not past
+            and not demo_has_offer
+            and planner.demo_fits(plan, shift.date, taken, booking=False)
+        ):
+            # The demo member's first bakery shift is an offer to try accepting; her time is kept free
+            # for it (booked in the planner) so accepting never clashes with another assignment.
+            demo = planner.demo_index
+            assert demo is not None
+            taken.add(demo)
+            planner.book(demo, plan, shift.date)
+            offers.append(_pending_offer(ctx, shift, planner.residents[demo].member, expiry[plan.coop_slug]))
+            demo_has_offer = True
+            seats -= 1
+        for _seat in range(seats):
             if rng.random() >= fill:
                 if past or rng.random() >= 0.35:
                     continue
-                index = planner.pick(plan, shift.date, taken, prefer_demo=not demo_has_offer)
+                index = planner.pick(plan, shift.date, taken, prefer_demo=False)
                 if index is None:
                     continue
                 taken.add(index)
-                demo_has_offer = demo_has_offer or index == planner.demo_index
                 offers.append(_pending_offer(ctx, shift, planner.residents[index].member, expiry[plan.coop_slug]))
                 continue
             index = planner.pick(plan, shift.date, taken, prefer_demo=plan.seeded.is_demo)
@@ -343,9 +361,10 @@ def _staff_shifts(
             if (
                 shift.date >= ctx.today
                 and shift.status != Shift.Status.CANCELLED
-                and planner.demo_fits(plan, shift.date, taken)
+                and planner.demo_fits(plan, shift.date, taken, booking=False)
             ):
                 taken.add(planner.demo_index)
+                planner.book(planner.demo_index, plan, shift.date)
                 offers.append(
                     _pending_offer(ctx, shift, planner.residents[planner.demo_index].member, expiry[plan.coop_slug])
                 )
@@ -371,7 +390,8 @@ def _hour_entry(
     age = (ctx.today - shift.date).days
     weights: dict[str, float]
     if plan.seeded.is_demo:
-        weights = {"submitted": 85, "none": 15} if age <= 6 else {"approved": 88, "corrected": 12}
+        # The demo bakery's last week always waits for Kees's approval: the hours flow to try first.
+        weights = {"submitted": 100} if age <= 6 else {"approved": 88, "corrected": 12}
     elif age <= 6:
         weights = {"submitted": 50, "approved": 32, "none": 12, "corrected": 6}
     else:
