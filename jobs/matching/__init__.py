@@ -1,4 +1,4 @@
 """Fair matching of members to open seats: load (DB -> arrays), engine (pure NumPy/SciPy), services.
 
-See docs/decisions/001-matching-model.md for the model and its approximations.
+See docs/decisions/008-matching-model.md for the model and its approximations.
 """

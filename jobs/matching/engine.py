@@ -1,6 +1,6 @@
 """The matching engine: hard constraints, fair score, global assignment. Pure NumPy/SciPy, no Django.
 
-The model (docs/decisions/001-matching-model.md):
+The model (docs/decisions/008-matching-model.md):
 
 - A *pair* (shift s, member m) is feasible when every hard constraint holds: active, in the coop's
   scope (own coop, or a neighbouring one if the shift's coop allows it), all required skills valid
@@ -16,8 +16,9 @@ The model (docs/decisions/001-matching-model.md):
   the next phase offers the seats still open (so a member can get a second, non-overlapping shift
   within the caps, with a lower fairness score). Phases stop when one fills nothing.
 - Speed: candidates come from an index on (coop, weekday, day-part) and a skill bitmask test, one
-  dense block per index cell; each shift keeps only its best `2 * seats + extra` candidates before
-  the assignment (pruning). The benchmark measures what pruning costs against the exact optimum.
+  dense block per index cell; each shift keeps only its best `2 * seats + extra` candidates, and
+  the next-best members of each cell keep their best few shifts, before the assignment (pruning).
+  The benchmark measures what pruning costs against the exact optimum.
 
 Everything is deterministic: inputs are ordered by id, ties keep that order.
 """
@@ -46,8 +47,10 @@ WAITING_FULL_DAYS = 28.0
 SCORE_QUANTUM = 1000
 NO_CAP = np.inf
 # Pruning: each shift keeps its best 2 * seats + PRUNE_EXTRA candidates (benchmark: gap vs exact).
-PRUNE_EXTRA = int(os.environ.get("WK_MATCHING_PRUNE_EXTRA", "30"))
+PRUNE_EXTRA = int(os.environ.get("WK_MATCHING_PRUNE_EXTRA", "12"))
 BLOCK_FACTOR = float(os.environ.get("WK_MATCHING_BLOCK_FACTOR", "0"))
+MEMBER_FACTOR = float(os.environ.get("WK_MATCHING_MEMBER_FACTOR", "3"))
+MEMBER_K = int(os.environ.get("WK_MATCHING_MEMBER_K", "2"))
 
 
 @dataclass
@@ -347,6 +350,27 @@ def pruned_pairs(problem: Problem, shifts: np.ndarray, index: dict[tuple[int, in
         out_s.append(block[rows])
         out_m.append(members[top[mask]])
         out_score.append(top_score[mask])
+        # Member side: the next-best members of the cell (not on any short list) each keep their
+        # best few shifts, so seats whose short lists are taken elsewhere still have someone deeper.
+        if MEMBER_FACTOR and k < len(members):
+            listed = np.zeros(len(members), dtype=bool)
+            listed[top[mask]] = True
+            best = np.where(listed, -np.inf, score.max(axis=0))
+            r = int(min(MEMBER_FACTOR * block_seats, int(np.isfinite(best).sum())))
+            if r > 0:
+                deeper = np.argpartition(-best, r - 1)[:r]
+                sub = score[:, deeper]
+                kk = min(MEMBER_K, len(block))
+                if kk < len(block):
+                    top_rows = np.argpartition(-sub, kk - 1, axis=0)[:kk, :]
+                else:
+                    top_rows = np.broadcast_to(np.arange(len(block))[:, None], (len(block), len(deeper)))
+                sub_score = np.take_along_axis(sub, top_rows, axis=0)
+                ok = np.isfinite(sub_score)
+                cols = np.broadcast_to(deeper[None, :], top_rows.shape)[ok]
+                out_s.append(block[top_rows[ok]])
+                out_m.append(members[cols])
+                out_score.append(sub_score[ok])
     if not out_s:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     return np.concatenate(out_s), np.concatenate(out_m), np.concatenate(out_score)
