@@ -21,7 +21,6 @@ from tests.factories import (
     staff_user,
 )
 
-
 # Two cores shared by many processes: a wall-clock deadline per example only makes tests flaky.
 hypothesis_settings.register_profile("wijkwerk", deadline=None)
 hypothesis_settings.load_profile("wijkwerk")
