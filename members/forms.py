@@ -38,6 +38,17 @@ class StyledForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._style()
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Screen readers announce the field as invalid and read its error with it.
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = " ".join(
+                    filter(None, [attrs.get("aria-describedby", ""), f"id_{name}_error"])
+                )
+
     def _style(self) -> None:
         for name, field in self.fields.items():
             kind = type(field.widget).__name__.lower()

@@ -218,3 +218,9 @@ def test_service_without_a_request_still_sends_a_working_confirmation_link(
             password="Wijk-werk-2026!",
         )
     assert "http://testserver/accounts/confirm-email/" in mail.outbox[-1].body
+
+
+def test_invalid_field_is_marked_for_screen_readers(client, kanaleneiland):
+    body = client.post(reverse("member_apply"), application_data(iban="NL00")).content.decode()
+    assert 'aria-invalid="true"' in body
+    assert 'id="id_iban_error"' in body
