@@ -122,13 +122,14 @@ def _worker(index: int, workers: int, coop_id: int, media_root: str, queue: mp.Q
     coop = Cooperative.objects.get(pk=coop_id)
     mine = [b for b in invoice_business_ids_to_bill(coop=coop, until=UNTIL) if b.pk % workers == index]
     issued = 0
+    cpu = time.process_time()
     for business in mine:
         # Eager Celery: the after-commit PDF and e-mail tasks run here, in this worker, like a real one.
         invoice_issue(coop=coop, business=business, until=UNTIL)
         issued += 1
         if len(mail.outbox) > 50:
             mail.outbox.clear()
-    queue.put(issued)
+    queue.put((issued, time.process_time() - cpu))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -173,7 +174,9 @@ def main(argv: list[str] | None = None) -> None:
         for p in procs:
             p.join()
         seconds = time.perf_counter() - t
-        issued = sum(queue.get() for _ in procs)
+        reports = [queue.get() for _ in procs]
+        issued = sum(r[0] for r in reports)
+        worker_cpu = sum(r[1] for r in reports)
         if any(p.exitcode for p in procs):
             raise SystemExit(f"a worker failed: {[p.exitcode for p in procs]}")
 
@@ -193,6 +196,10 @@ def main(argv: list[str] | None = None) -> None:
             "seconds": round(seconds, 2),
             "invoices_per_s": round(issued / seconds, 2),
             "projected_10000_min": round(10_000 / (issued / seconds) / 60, 1),
+            # Worker CPU only (the PostgreSQL server's CPU is not in it): what the run costs when the
+            # two cores are not shared with other work.
+            "worker_cpu_s_per_invoice": round(worker_cpu / issued, 3),
+            "projected_10000_min_cores_free": round(10_000 * worker_cpu / issued / args.workers / 60, 1),
             "target_10000_min": 15,
             "gap_free": sequences == list(range(1, len(sequences) + 1)),
             "all_pdfs": pages_ok,

@@ -33,7 +33,7 @@ from coop.models import Cooperative
 from coop.money import eur, percent_of, to_decimal
 from coop.rulebook.exceptions import RulebookError
 from coop.rulebook.models import VatRate
-from coop.rulebook.selectors import rule_value, vat_rate_get
+from coop.rulebook.selectors import rule_value
 from invoicing.exceptions import InvoiceEmpty, InvoicingError
 from invoicing.models import Invoice, InvoiceCounter, InvoiceLine
 from invoicing.selectors import hour_entries_unbilled, invoice_business_ids_to_bill
@@ -157,7 +157,6 @@ def invoice_issue(
             raise InvoiceEmpty(_("There are no approved hours to invoice for %(client)s.") % {"client": business})
 
         rules = RuleCache(coop)
-        vat_rates: dict[dt.date, VatRate] = {}
         lines: list[InvoiceLine] = []
         for position, entry in enumerate(entries, start=1):
             shift = entry.assignment.shift
@@ -170,9 +169,7 @@ def invoice_issue(
                 rules=rules, work_date=shift.date, category=job.category, hours=hours,
                 hourly_rate=job.hourly_client_rate,
             )
-            if shift.date not in vat_rates:
-                vat_rates[shift.date] = vat_rate_get(VatRate.Code.HIGH, on=shift.date)
-            vat = vat_rates[shift.date]
+            vat = rules.vat_rate(VatRate.Code.HIGH, shift.date)
             lines.append(
                 InvoiceLine(
                     position=position,
