@@ -205,10 +205,13 @@ def job_post(
     )
     if "business" in errors:
         raise PermissionDenied(errors["business"][0])
+    for field, value in (("title", title), ("street", street), ("postcode", postcode)):
+        if not (value or "").strip():
+            errors.setdefault(field, []).append(_("This field is required."))
+    if assign_mode not in Job.AssignMode.values:
+        errors.setdefault("assign_mode", []).append(_("Choose who picks the members."))
     if errors:
         raise ValidationError(errors)
-    if assign_mode not in Job.AssignMode.values:
-        raise ValidationError({"assign_mode": [_("Choose who picks the members.")]})
     job = Job.objects.create(
         coop=coop,
         business=business,

@@ -259,3 +259,22 @@ def test_price_preview_is_for_business_contacts_only(client, outsider, fatima):
     for user in (outsider, fatima.user):
         client.force_login(user)
         assert client.post(reverse("business_job_price"), {}).status_code == 403
+
+
+def test_service_refuses_an_empty_title_or_unknown_assign_mode(bakery, kanaleneiland):
+    spec = [ShiftSpec(future(), dt.time(9), dt.time(12), 1)]
+    with pytest.raises(ValidationError) as exc:
+        job_post(
+            actor=bakery.contact,
+            business=bakery.business,
+            coop=kanaleneiland,
+            title="  ",
+            category="default",
+            street="a 1",
+            postcode="3526AB",
+            hourly_client_rate=eur("30"),
+            shifts=spec,
+            assign_mode="lottery",
+        )
+    assert {"title", "assign_mode"} <= set(exc.value.message_dict)
+    assert Job.objects.count() == 0
