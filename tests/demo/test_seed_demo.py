@@ -20,8 +20,10 @@ from coop.demo.services import DemoSeedError, DemoSeedResult, demo_seed
 from coop.models import AuditEvent, Cooperative
 from coop.money import to_decimal
 from coop.rulebook.selectors import rule_value, rule_values
+from jobs.hours.services import hour_entry_approve
 from jobs.models import Assignment, HourEntry, Job, Offer, Shift
 from jobs.pricing import minimum_client_rate
+from jobs.services.offers import offer_accept
 from members.models import Business, BusinessRelation, Member, MemberSkill, Role, User
 from members.validators import iban_clean, phone_clean, postcode_clean, vat_id_clean
 
@@ -375,3 +377,17 @@ def test_demo_flows_are_visible_whatever_the_weekday(db: None, offset: int) -> N
         status=HourEntry.Status.SUBMITTED,
     ).exists()
     assert Shift.objects.filter(job__status=Job.Status.OPEN, date__gte=today).exists()
+
+
+def test_demo_member_can_accept_her_offer_and_the_bakery_can_approve_hours(seeded: DemoSeedResult) -> None:
+    member = Member.objects.get(user__email="member@kanaleneiland.example.org")
+    offer = Offer.objects.filter(member=member, status=Offer.Status.PENDING).order_by("shift__date").first()
+    assert offer is not None
+    assignment = offer_accept(offer_id=offer.pk, member=member, actor=member.user)
+    assert assignment.shift_id == offer.shift_id
+    contact = User.objects.get(email="business@kanaleneiland.example.org")
+    entry = HourEntry.objects.filter(
+        assignment__shift__job__business__roles__user=contact, status=HourEntry.Status.SUBMITTED
+    ).first()
+    assert entry is not None
+    assert hour_entry_approve(entry_id=entry.pk, actor=contact).status == HourEntry.Status.APPROVED

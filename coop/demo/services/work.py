@@ -302,9 +302,11 @@ def _staff_shifts(
         taken = taken_by_shift[id(shift)]
         start_at = ctx.at(shift.date, shift.start_time)
         seats = shift.seats
+        # Offers only for shifts that have not started: a started shift can no longer be accepted.
+        can_offer = start_at > ctx.now + dt.timedelta(hours=1)
         if (
             plan.seeded.is_demo
-            and not past
+            and can_offer
             and not demo_has_offer
             and planner.demo_fits(plan, shift.date, taken, booking=False)
         ):
@@ -319,7 +321,7 @@ def _staff_shifts(
             seats -= 1
         for _seat in range(seats):
             if rng.random() >= fill:
-                if past or rng.random() >= 0.35:
+                if not can_offer or rng.random() >= 0.35:
                     continue
                 index = planner.pick(plan, shift.date, taken, prefer_demo=False)
                 if index is None:
@@ -359,7 +361,7 @@ def _staff_shifts(
         for plan, shift in sorted(shifts, key=lambda ps: (not ps[0].seeded.is_demo, ps[1].date, ps[1].start_time)):
             taken = taken_by_shift[id(shift)]
             if (
-                shift.date >= ctx.today
+                ctx.at(shift.date, shift.start_time) > ctx.now + dt.timedelta(hours=1)
                 and shift.status != Shift.Status.CANCELLED
                 and planner.demo_fits(plan, shift.date, taken, booking=False)
             ):
