@@ -62,7 +62,7 @@ def generate(*, members: int, jobs: int, coops: int = 1, seed: int = 1,
             for k in chosen:
                 skills[i] |= np.uint64(1) << np.uint64(k)
                 if k < CERTIFIED_SKILLS:
-                    cert_until[i, k] = rng.choice([rng.integers(-30, ROUND_DAYS), 10_000], p=[0.15, 0.85])
+                    cert_until[i, k] = int(rng.integers(-30, ROUND_DAYS)) if rng.random() < 0.15 else 10_000
     days = np.arange(ROUND_DAYS)
     skills_by_day = np.repeat(skills[None, :], ROUND_DAYS, axis=0)
     for k in range(CERTIFIED_SKILLS):
@@ -115,11 +115,11 @@ def generate(*, members: int, jobs: int, coops: int = 1, seed: int = 1,
     preferred: dict[int, np.ndarray] = {}
     declined: dict[int, np.ndarray] = {}
     coop_members = [np.flatnonzero(member_coop == c) for c in range(coops)]
-    for j in np.flatnonzero(rng.random(s_count) < 0.1):
+    for j in np.flatnonzero(rng.random(s_count) < 0.1).tolist():
         pool_members = coop_members[shift_coop[j]]
         if len(pool_members):
             preferred[int(j)] = np.sort(rng.choice(pool_members, size=min(3, len(pool_members)), replace=False))
-    for j in np.flatnonzero(rng.random(s_count) < 0.05):
+    for j in np.flatnonzero(rng.random(s_count) < 0.05).tolist():
         pool_members = coop_members[shift_coop[j]]
         if len(pool_members):
             declined[int(j)] = np.sort(rng.choice(pool_members, size=1))

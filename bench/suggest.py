@@ -68,7 +68,7 @@ def _fill(*, members: int, jobs: int, seed: int) -> list[int]:
     profiles = WorkerProfile.objects.bulk_create([
         WorkerProfile(
             member=m, target_hours_per_week=rng.choice([0, 8, 12, 16, 20, 24, 32]),
-            monthly_earnings_cap=eur(rng.choice(["250", "400", "600"])) if rng.random() < 0.3 else None,
+            monthly_earnings_cap=eur(rng.choice(["250", "400", "600"])) if rng.random() < 0.3 else None,  # type: ignore[misc]
             max_travel=WorkerProfile.Travel.NEIGHBOURHOOD if rng.random() < 0.25 else WorkerProfile.Travel.CYCLING,
             availability_mask=sum(1 << b for b in rng.sample(range(21), rng.randint(3, 12))),
         )
@@ -88,7 +88,8 @@ def _fill(*, members: int, jobs: int, seed: int) -> list[int]:
     BusinessRelation.objects.bulk_create([BusinessRelation(business=b, coop=coop) for b in businesses])
     job_rows = Job.objects.bulk_create([
         Job(coop=coop, business=rng.choice(businesses), title=f"Klus {i}", category="default",
-            street="Centrum 5", postcode=rng.choice(["3526AB", "3527CD", "3511AA"]), hourly_client_rate=eur("25.00"),
+            street="Centrum 5", postcode=rng.choice(["3526AB", "3527CD", "3511AA"]),
+            hourly_client_rate=eur("25.00"),  # type: ignore[misc]
             assign_mode=Job.AssignMode.PICK, language=rng.choice(["", "", "", "ar", "tr"]))
         for i in range(jobs)
     ])

@@ -217,14 +217,14 @@ def _sparse_exclusions(problem: Problem, shifts: np.ndarray, members: np.ndarray
             if not present.any():
                 continue
             b_col, b_start, b_end = pos_clip[present], b_start[present], b_end[present]
-            for row in np.flatnonzero(days == day):
+            for row in np.flatnonzero(days == day).tolist():
                 s = shifts[row]
                 hit = (b_start < p.shift_end[s]) & (p.shift_start[s] < b_end)
                 if hit.any():
                     cols.append(b_col[hit])
                     rows.append(np.full(int(hit.sum()), row))
-    for row, s in enumerate(shifts):
-        said_no = p.declined.get(int(s))
+    for row, shift in enumerate(shifts.tolist()):
+        said_no = p.declined.get(shift)
         if said_no is not None and len(said_no):
             pos = np.searchsorted(members, said_no)
             pos_clip = np.minimum(pos, len(members) - 1)
@@ -536,7 +536,7 @@ def solve(problem: Problem, *, assigner: Assigner = assign_exact, prune: bool = 
 # --- explanations (small numbers of pairs) --------------------------------------------------------
 
 
-def pair_components(problem: Problem, s: np.ndarray, m: np.ndarray) -> dict[str, np.ndarray]:
+def pair_components(problem: Problem, s: np.ndarray | list[int], m: np.ndarray | list[int]) -> dict[str, np.ndarray]:
     """Weighted score components for equal-length vectors of shift and member indexes."""
     s = np.asarray(s, np.int64)
     m = np.asarray(m, np.int64)

@@ -148,11 +148,14 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
     coop_pos = {c.pk: i for i, c in enumerate(coops)}
 
     # --- shifts
+    shift_rows: list[Any]
     if isinstance(shifts, list):
         shift_rows = shifts
     else:
-        shift_rows = list(shifts.values_list("id", "job_id", "date", "start_time", "end_time", "open_seats",
-                                             "job__category", "job__language", "job__postcode"))
+        # open_seats is an annotation (see open_shifts), which the type checker cannot see
+        shift_rows = list(shifts.values_list(  # type: ignore[misc]
+            "id", "job_id", "date", "start_time", "end_time", "open_seats", "job__category", "job__language",
+            "job__postcode"))
     job_ids = sorted({r[1] for r in shift_rows})
     if job_skills is None:
         job_skills = defaultdict(list)
@@ -188,7 +191,8 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
     if only_active:
         member_qs = member_qs.filter(status=Member.Status.ACTIVE)
     # languages as text: a substring test per known code is cheaper than a JSON decode per member
-    member_rows = list(member_qs.order_by("id").annotate(languages_text=Cast("languages", TextField())).values_list(
+    member_rows: list[Any] = list(member_qs.order_by("id").annotate(
+        languages_text=Cast("languages", TextField())).values_list(
         "id", "coop_id", "status", "postcode", "languages_text", "profile__availability_mask",
         "profile__target_hours_per_week", "profile__monthly_earnings_cap", "profile__max_travel"))
     n_m = len(member_rows)
@@ -226,9 +230,10 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
         for member_id, skill_id, needs_cert, valid_until in MemberSkill.objects.filter(
                 of_profiles, skill_id__in=skill_ids).values_list(
                 "profile__member_id", "skill_id", "skill__requires_certificate", "certificate_valid_until"):
-            i = member_pos.get(member_id)
-            if i is None:
+            pos = member_pos.get(member_id)
+            if pos is None:
                 continue
+            i = pos
             for d, day in enumerate(days):
                 if not needs_cert or (valid_until is not None and valid_until >= day):
                     skills_by_day[d, i] |= skill_bit[skill_id]
@@ -252,18 +257,19 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
         planned = (
             Assignment.objects.filter(of_members, status=Assignment.Status.ACTIVE, shift__date__range=(first, last),
                                       shift__status=Shift.Status.OPEN)
-            .exclude(shift_id=ignore_planned_shift_id).order_by()
+            .exclude(shift_id=ignore_planned_shift_id or 0).order_by()
             .annotate(kind=Value(0)).values_list(*columns, "kind")
             .union(Offer.objects.filter(of_members, status=Offer.Status.PENDING, shift__date__range=(first, last),
                                         shift__status=Shift.Status.OPEN)
-                   .exclude(shift_id=ignore_planned_shift_id).order_by()
+                   .exclude(shift_id=ignore_planned_shift_id or 0).order_by()
                    .annotate(kind=Value(1)).values_list(*columns, "kind"), all=True)
         )
         wage_of: dict[str, float] = {}
         for member_id, day, start, end, category, kind in planned:
-            i = member_pos.get(member_id)
-            if i is None:
+            pos = member_pos.get(member_id)
+            if pos is None:
                 continue
+            i = pos
             if kind == 0 and since <= day <= today:
                 days_waiting[i] = min(days_waiting[i], max((today - day).days, 0))
             hours = _hours(start, end)
@@ -275,9 +281,9 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
                 if category not in wage_of:
                     wage_of[category] = float(member_wage_for_category(values, category).amount)
                 month_earnings[mo, i] += hours * wage_of[category]
-            d = day_pos.get(day)
-            if d is not None:
-                busy.append((i, d, _minutes(start), _minutes(end)))
+            day_index = day_pos.get(day)
+            if day_index is not None:
+                busy.append((i, day_index, _minutes(start), _minutes(end)))
 
     # --- preferences and earlier answers, per shift
     shifts_of_job: dict[int, list[int]] = defaultdict(list)
@@ -294,9 +300,10 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
                .annotate(kind=Value(1)).values_list("shift_id", "member_id", "kind"), all=True)
     )
     for owner_id, member_id, kind in answers:
-        i = member_pos.get(member_id)
-        if i is None:
+        pos = member_pos.get(member_id)
+        if pos is None:
             continue
+        i = pos
         if kind == 0:
             for s in shifts_of_job[owner_id]:
                 preferred_lists[s].append(i)
