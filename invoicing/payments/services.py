@@ -63,7 +63,10 @@ def from_cents(value: int) -> Money:
 # --- Stripe keys ---------------------------------------------------------------------------------
 def stripe_keys_for(coop: Cooperative) -> stripe_gateway.StripeKeys:
     """The coop's own keys (decrypted), or the fake server's test keys when none are set."""
-    account = StripeAccount.objects.filter(coop=coop).first()
+    try:
+        account: StripeAccount | None = coop.stripe_account  # the webhook view loads it with the coop
+    except StripeAccount.DoesNotExist:
+        account = None
     api_base = getattr(settings, "STRIPE_API_BASE", "") or None
     if account is not None and account.is_live:
         return stripe_gateway.StripeKeys(
@@ -112,28 +115,43 @@ def stripe_account_set(
 
 # --- what is owed ----------------------------------------------------------------------------------
 def invoice_credited_total(invoice: Invoice) -> Money:
+    if invoice.status == Invoice.Status.ISSUED:
+        return zero()  # crediting moves an invoice out of "issued": nothing credited, no query needed
     total = CreditNote.objects.filter(invoice=invoice).aggregate(s=Sum("total_gross"))["s"]
     return eur(total or 0)
 
 
 def _settlement_locked(invoice: Invoice) -> InvoiceSettlement:
-    settlement, _created = InvoiceSettlement.objects.select_for_update().get_or_create(
-        invoice=invoice, defaults={"coop_id": invoice.coop_id, "amount_paid": zero(), "amount_refunded": zero()}
-    )
+    # Only ever called with the invoice row locked, so nobody else can create it meanwhile:
+    # a plain create, no get_or_create savepoint dance.
+    settlement = InvoiceSettlement.objects.filter(invoice=invoice).first()
+    if settlement is None:
+        settlement = InvoiceSettlement.objects.create(
+            invoice=invoice, coop_id=invoice.coop_id, amount_paid=zero(), amount_refunded=zero()
+        )
     return settlement
 
 
+def _owed(invoice: Invoice) -> Decimal:
+    """The invoice total less what credit notes took back (cached on the locked instance)."""
+    cached: Decimal | None = getattr(invoice, "_owed_cache", None)
+    if cached is None:
+        cached = Decimal(invoice.total_gross.amount) - Decimal(invoice_credited_total(invoice).amount)
+        invoice._owed_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _amount_due(invoice: Invoice, settlement: InvoiceSettlement) -> Money:
-    owed = Decimal(invoice.total_gross.amount) - Decimal(invoice_credited_total(invoice).amount)
-    return eur(max(owed - Decimal(settlement.amount_paid.amount), Decimal(0)))
+    return eur(max(_owed(invoice) - Decimal(settlement.amount_paid.amount), Decimal(0)))
 
 
-def _settlement_refresh(invoice: Invoice, settlement: InvoiceSettlement, *, on: dt.date | None) -> None:
+def _settlement_refresh(invoice: Invoice, settlement: InvoiceSettlement, *, on: dt.date | None) -> tuple[str, str]:
+    """Recompute paid / refunded / status from the payments (under the invoice lock); returns (old, new)."""
     totals = Payment.objects.filter(invoice=invoice).aggregate(paid=Sum("amount"), refunded=Sum("amount_refunded"))
     paid = Decimal(totals["paid"] or 0)
     refunded = Decimal(totals["refunded"] or 0)
     net = paid - refunded
-    owed = Decimal(invoice.total_gross.amount) - Decimal(invoice_credited_total(invoice).amount)
+    owed = _owed(invoice)
     if owed > 0 and net >= owed:
         status = InvoiceSettlement.Status.PAID
     elif net > 0:
@@ -150,14 +168,35 @@ def _settlement_refresh(invoice: Invoice, settlement: InvoiceSettlement, *, on: 
         settlement.paid_on = on or timezone.localdate()
     elif status != InvoiceSettlement.Status.PAID:
         settlement.paid_on = None
-    settlement.save()
-    if old != status:
-        audit_record(actor=None, action="invoice.payment_status_changed", subject=invoice, coop=invoice.coop,
-                     data={"old": old, "new": status, "paid": str(net)})
+    settlement.save(update_fields=["amount_paid", "amount_paid_currency", "amount_refunded",
+                                   "amount_refunded_currency", "status", "paid_on", "updated_at"])
+    # The status change is audited by the caller, in the same row as the money change that caused it.
+    return str(old), str(status)
 
 
-def _lock_invoice(invoice_id: int) -> Invoice:
-    return Invoice.objects.select_for_update().select_related("coop", "business").get(pk=invoice_id)
+def _lock_invoice(invoice_id: int, *, coop_id: int | None = None) -> Invoice:
+    qs = Invoice.objects.select_for_update().select_related("coop", "business")
+    return qs.get(pk=invoice_id) if coop_id is None else qs.get(pk=invoice_id, coop_id=coop_id)
+
+
+_account_cache: dict[tuple[int, str, int | None], Any] = {}
+
+
+def _account(coop: Cooperative, code: str, *, business_id: int | None = None, name: str = "") -> Any:
+    """A ledger account; existing accounts are cached per process (accounts are append-only, never deleted)."""
+    from coop.ledger.models import Account, party_key_for
+
+    key = (coop.pk, code, business_id)
+    account = _account_cache.get(key)
+    if account is None:
+        account = Account.objects.filter(coop=coop, code=code, party_key=party_key_for(business_id, None)).first()
+        if account is None:
+            account = account_get_or_create(coop=coop, code=code, business_id=business_id, name=name)
+        # Cached only once this transaction commits: a row created (or first seen) in a transaction
+        # that rolls back must never be reused.
+        found = account
+        transaction.on_commit(lambda: _account_cache.setdefault(key, found))
+    return account
 
 
 def _refuse_if_not_payable(invoice: Invoice, due: Money) -> None:
@@ -279,9 +318,8 @@ def _post_payment(
     *, invoice: Invoice, amount: Money, debit_code: str, on: dt.date, key: str, actor: Any | None, description: str
 ) -> LedgerTransaction:
     coop = invoice.coop
-    debit_account = account_get_or_create(coop=coop, code=debit_code)
-    receivable = account_get_or_create(coop=coop, code=AccountCode.RECEIVABLE, business_id=invoice.business_id,
-                                       name=str(invoice.business))
+    debit_account = _account(coop, debit_code)
+    receivable = _account(coop, AccountCode.RECEIVABLE, business_id=invoice.business_id, name=str(invoice.business))
     return ledger_post(
         coop=coop, occurred_on=on, description=description,
         legs=[Leg(account=debit_account, debit=amount), Leg(account=receivable, credit=amount)],
@@ -291,16 +329,21 @@ def _post_payment(
 
 def payment_record_stripe(
     *, invoice_id: int, payment_intent_id: str, amount_cents: int, currency: str, received_on: dt.date,
-    expected_cents: int | None, source: str,
+    expected_cents: int | None, source: str, coop_id: int | None = None,
 ) -> PaymentOutcome:
     """Record one Stripe payment for an invoice: at most once per payment intent.
 
     A currency other than EUR, an amount other than the one asked (`expected_cents`, from the
     Checkout attempt) or more than is owed becomes an anomaly and posts nothing.
-    Raises Invoice.DoesNotExist.
+    An invoice that does not exist (or belongs to another coop than `coop_id`) gives the outcome
+    note "unknown_invoice" and changes nothing.
     """
-    with transaction.atomic():
-        invoice = _lock_invoice(invoice_id)
+    # savepoint=False: inside the webhook's transaction a failure here must roll back everything anyway.
+    with transaction.atomic(savepoint=False):
+        qs = Invoice.objects.select_for_update().select_related("coop", "business").filter(pk=invoice_id)
+        invoice = (qs if coop_id is None else qs.filter(coop_id=coop_id)).first()
+        if invoice is None:
+            return PaymentOutcome(None, False, "unknown_invoice")
         existing = Payment.objects.filter(stripe_payment_intent_id=payment_intent_id).first()
         if existing is not None:
             return PaymentOutcome(existing, False, "duplicate")
@@ -339,13 +382,14 @@ def payment_record_stripe(
             received_on=received_on, reference=payment_intent_id, stripe_payment_intent_id=payment_intent_id,
             ledger_transaction=txn,
         )
-        _settlement_refresh(invoice, settlement, on=received_on)
-        CheckoutAttempt.objects.filter(invoice=invoice, status=CheckoutAttempt.Status.OPEN).update(
-            status=CheckoutAttempt.Status.COMPLETED, updated_at=timezone.now()
-        )
+        old, new = _settlement_refresh(invoice, settlement, on=received_on)
+        if expected_cents is not None:
+            CheckoutAttempt.objects.filter(invoice=invoice, status=CheckoutAttempt.Status.OPEN).update(
+                status=CheckoutAttempt.Status.COMPLETED, updated_at=timezone.now()
+            )
         audit_record(actor=None, action="payments.payment_recorded", subject=payment, coop=invoice.coop,
                      data={"invoice": invoice.number, "amount": str(amount.amount), "method": "stripe",
-                           "payment_intent": payment_intent_id})
+                           "payment_intent": payment_intent_id, "status": {"old": old, "new": new}})
         # robust: a broker hiccup after commit must not turn an already recorded payment into a 500.
         transaction.on_commit(lambda: _enqueue_fee(payment.pk), robust=True)
     return PaymentOutcome(payment, True)
@@ -391,10 +435,10 @@ def payment_record_manual(
             % {"number": invoice.number, "ref": reference[:100]},
         )
         payment.save()
-        _settlement_refresh(invoice, settlement, on=received_on)
+        old, new = _settlement_refresh(invoice, settlement, on=received_on)
         audit_record(actor=actor, action="payments.payment_recorded", subject=payment, coop=invoice.coop,
                      data={"invoice": invoice.number, "amount": str(amount.amount), "method": "bank_transfer",
-                           "reference": reference[:200]})
+                           "reference": reference[:200], "status": {"old": old, "new": new}})
     return payment
 
 
@@ -409,8 +453,8 @@ def payment_fee_record(*, payment_id: int, fee_cents: int) -> Payment:
         txn = ledger_post(
             coop=coop, occurred_on=payment.received_on,
             description=_("Stripe fee on %(pi)s") % {"pi": payment.stripe_payment_intent_id},
-            legs=[Leg(account=account_get_or_create(coop=coop, code=AccountCode.FEES), debit=fee),
-                  Leg(account=account_get_or_create(coop=coop, code=AccountCode.STRIPE_CLEARING), credit=fee)],
+            legs=[Leg(account=_account(coop, AccountCode.FEES), debit=fee),
+                  Leg(account=_account(coop, AccountCode.STRIPE_CLEARING), credit=fee)],
             reference=payment.invoice, idempotency_key=f"stripe-fee:{payment.stripe_payment_intent_id}",
         )
         payment.fee = fee
@@ -455,19 +499,19 @@ def refund_record_stripe(
             coop=coop, occurred_on=on,
             description=_("Refund on %(pi)s for invoice %(number)s") % {"pi": payment_intent_id,
                                                                          "number": invoice.number},
-            legs=[Leg(account=account_get_or_create(coop=coop, code=AccountCode.RECEIVABLE,
-                                                    business_id=invoice.business_id, name=str(invoice.business)),
-                      debit=amount),
-                  Leg(account=account_get_or_create(coop=coop, code=AccountCode.STRIPE_CLEARING), credit=amount)],
+            legs=[Leg(account=_account(coop, AccountCode.RECEIVABLE, business_id=invoice.business_id,
+                               name=str(invoice.business)), debit=amount),
+                  Leg(account=_account(coop, AccountCode.STRIPE_CLEARING), credit=amount)],
             reference=invoice, idempotency_key=f"stripe-refund:{payment_intent_id}:{cents(eur(target))}",
         )
         refund = Refund.objects.create(coop=coop, payment=payment, amount=amount, refunded_total_after=eur(target),
                                        stripe_charge_id=charge_id, ledger_transaction=txn)
         payment.amount_refunded = eur(target)
         payment.save(update_fields=["amount_refunded"])
-        _settlement_refresh(invoice, _settlement_locked(invoice), on=on)
+        old, new = _settlement_refresh(invoice, _settlement_locked(invoice), on=on)
         audit_record(actor=None, action="payments.refund_recorded", subject=payment, coop=coop,
-                     data={"amount": str(amount.amount), "refunded_total": str(target)})
+                     data={"amount": str(amount.amount), "refunded_total": str(target),
+                           "status": {"old": old, "new": new}})
     return refund
 
 

@@ -75,7 +75,7 @@ def invoice_pay_link(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def stripe_webhook(request: HttpRequest, coop_slug: str) -> HttpResponse:
     """Stripe's webhook for one coop: verified with that coop's own secret."""
-    coop = Cooperative.objects.filter(slug=coop_slug).first()
+    coop = Cooperative.objects.filter(slug=coop_slug).select_related("stripe_account").first()
     if coop is None:
         raise Http404
     result = webhooks.webhook_event_receive(

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _broken_payment_record_stripe(*, invoice_id, payment_intent_id, amount_cents, currency, received_on,  # type: ignore[no-untyped-def]
-                                  expected_cents, source):
+                                  expected_cents, source, coop_id=None):
     with transaction.atomic():
         invoice = Invoice.objects.select_related("coop").get(pk=invoice_id)
         amount = from_cents(amount_cents)
