@@ -391,3 +391,13 @@ def test_demo_member_can_accept_her_offer_and_the_bakery_can_approve_hours(seede
     ).first()
     assert entry is not None
     assert hour_entry_approve(entry_id=entry.pk, actor=contact).status == HourEntry.Status.APPROVED
+
+
+def test_shifts_are_never_overbooked_and_pending_offers_have_a_free_seat(seeded: DemoSeedResult) -> None:
+    for shift in Shift.objects.prefetch_related("assignments", "offers"):
+        active = [a for a in shift.assignments.all() if a.status == Assignment.Status.ACTIVE]
+        pending = [o for o in shift.offers.all() if o.status == Offer.Status.PENDING]
+        assert len(active) + len(pending) <= shift.seats
+        assert len({a.member_id for a in active} | {o.member_id for o in pending}) == len(active) + len(pending)
+        if shift.status == Shift.Status.CANCELLED:
+            assert not active and not pending

@@ -289,6 +289,7 @@ def _staff_shifts(
     expiry = {slug: dt.timedelta(hours=int(v["offer_expiry_hours"])) for slug, v in ctx.rules.items()}
     demo_has_offer = False
     taken_by_shift: dict[int, set[int]] = defaultdict(set)
+    assigned: Counter[int] = Counter()
     # Earliest shifts first, so weekly hours fill up the way they did in time.
     for plan, shift in sorted(shifts, key=lambda ps: (ps[1].date, ps[1].start_time, ps[0].job.pk)):
         if shift.status == Shift.Status.CANCELLED:
@@ -352,6 +353,7 @@ def _staff_shifts(
                 offers.append(offer)
                 assignment = Assignment(shift=shift, member=member, offer=offer)
             assignments.append(assignment)
+            assigned[id(shift)] += 1
             if past:
                 entry = _hour_entry(ctx, plan, shift, assignment, coordinator)
                 if entry is not None:
@@ -363,6 +365,7 @@ def _staff_shifts(
             if (
                 ctx.at(shift.date, shift.start_time) > ctx.now + dt.timedelta(hours=1)
                 and shift.status != Shift.Status.CANCELLED
+                and assigned[id(shift)] < shift.seats  # a full shift cannot be accepted
                 and planner.demo_fits(plan, shift.date, taken, booking=False)
             ):
                 taken.add(planner.demo_index)
