@@ -77,14 +77,26 @@ pytest: dev-deps messages
 	@rc=0; $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
-lint: dev-deps
+# One target per tool, so `make -k lint` reports every linter's findings in one go.
+LINTERS := lint-ruff lint-format lint-mypy lint-templates lint-imports lint-migrations lint-check lint-deploy
+.PHONY: $(LINTERS)
+lint: $(LINTERS)
+
+lint-ruff: dev-deps
 	$(VENV)/bin/ruff check .
+lint-format: dev-deps
 	$(VENV)/bin/ruff format --check .
+lint-mypy: dev-deps
 	$(VENV)/bin/mypy .
+lint-templates: dev-deps
 	$(VENV)/bin/djlint templates --lint
+lint-imports: dev-deps
 	$(VENV)/bin/lint-imports
+lint-migrations: dev-deps
 	$(PY) manage.py makemigrations --check --dry-run
+lint-check: dev-deps
 	$(PY) manage.py check --fail-level WARNING
+lint-deploy: dev-deps
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 # --- Front-end assets (committed; only needed when upgrading them) ------------------------------
