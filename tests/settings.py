@@ -5,8 +5,8 @@ import os
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 
-from coop.settings import *  # noqa: E402,F403
-from coop.settings import BASE_DIR, DATABASES  # noqa: E402
+from coop.settings import *  # noqa: F403
+from coop.settings import BASE_DIR, DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
