@@ -222,6 +222,7 @@ class MemberEarnings:
     trail: TrailTotals
     lines: list[InvoiceLine]
     expected: list[tuple[HourEntry, Money]]
+    credit_lines: list[CreditNoteLine] = field(default_factory=list)
 
 
 def _week_key(day: dt.date) -> tuple[str, dt.date]:
@@ -266,6 +267,18 @@ def member_earnings(*, member: Member, since: dt.date | None = None, until: dt.d
             period.hours += line.hours
             period.wage += to_decimal(line.member_wage)
             period.clients.add(str(line.invoice.business))
+    # Credit notes take wages back: subtract them in the period the work was done.
+    credited = CreditNoteLine.objects.select_related("invoice_line").filter(invoice_line__member=member)
+    if since is not None:
+        credited = credited.filter(invoice_line__work_date__gte=since)
+    if until is not None:
+        credited = credited.filter(invoice_line__work_date__lte=until)
+    credit_lines = list(credited)
+    for credit in credit_lines:
+        for store, keyer in ((weeks, _week_key), (months, _month_key)):
+            period = bucket(store, keyer, credit.invoice_line.work_date)
+            period.hours -= credit.hours
+            period.wage -= to_decimal(credit.member_wage)
     expected: list[tuple[HourEntry, Money]] = []
     unbilled = (
         HourEntry.objects.select_related("assignment__shift__job__business", "assignment__shift__job__coop")
@@ -285,10 +298,21 @@ def member_earnings(*, member: Member, since: dt.date | None = None, until: dt.d
             period.expected_hours += entry.hours_worked
             period.expected_wage += to_decimal(wage)
             period.clients.add(str(entry.assignment.shift.job.business))
+    trail = trail_totals(lines)
+    if credit_lines:
+        back = trail_totals(credit_lines)
+        trail = TrailTotals(
+            net=eur(to_decimal(trail.net) - to_decimal(back.net)),
+            member_wage=eur(to_decimal(trail.member_wage) - to_decimal(back.member_wage)),
+            employer_costs=eur(to_decimal(trail.employer_costs) - to_decimal(back.employer_costs)),
+            fund_share=eur(to_decimal(trail.fund_share) - to_decimal(back.fund_share)),
+            operating_share=eur(to_decimal(trail.operating_share) - to_decimal(back.operating_share)),
+        )
     return MemberEarnings(
         weeks=sorted(weeks.values(), key=lambda p: p.start, reverse=True),
         months=sorted(months.values(), key=lambda p: p.start, reverse=True),
-        trail=trail_totals(lines),
+        trail=trail,
+        credit_lines=credit_lines,
         lines=lines,
         expected=expected,
     )
@@ -300,6 +324,16 @@ def payroll_lines_for_coop(*, coop: Cooperative, since: dt.date, until: dt.date)
         InvoiceLine.objects.select_related("member", "invoice__business")
         .filter(invoice__coop=coop, work_date__gte=since, work_date__lte=until)
         .order_by("member__last_name", "member__first_name", "member_id", "work_date", "pk")
+    )
+
+
+def payroll_credit_lines_for_coop(*, coop: Cooperative, since: dt.date, until: dt.date) -> QuerySet[CreditNoteLine]:
+    """Credit note lines taking back wages of shifts worked in the period (negative payroll rows)."""
+    return (
+        CreditNoteLine.objects.select_related("invoice_line__member", "invoice_line__invoice__business",
+                                              "credit_note")
+        .filter(credit_note__coop=coop, invoice_line__work_date__gte=since, invoice_line__work_date__lte=until)
+        .order_by("invoice_line__member_id", "invoice_line__work_date", "pk")
     )
 
 

@@ -18,7 +18,12 @@ from djmoney.money import Money
 from coop.audit import audit_record
 from coop.models import Cooperative
 from coop.money import eur, to_decimal
-from invoicing.selectors import MemberEarnings, member_earnings, payroll_lines_for_coop
+from invoicing.selectors import (
+    MemberEarnings,
+    member_earnings,
+    payroll_credit_lines_for_coop,
+    payroll_lines_for_coop,
+)
 from invoicing.services.euro_trail import RuleCache
 from jobs.models import HourEntry
 from members.models import Member
@@ -79,6 +84,16 @@ def payroll_csv_export(*, coop: Cooperative, since: dt.date, until: dt.date, act
             line.work_date.isoformat(), str(line.invoice.business), line.invoice.number, line.job_category,
             f"{line.hours:.2f}", f"{to_decimal(line.wage_hourly):.2f}", f"{to_decimal(line.member_wage):.2f}",
             f"{to_decimal(line.employer_costs):.2f}", line.rule_version_id,
+        ])
+        rows += 1
+    for credit in payroll_credit_lines_for_coop(coop=coop, since=since, until=until):
+        line = credit.invoice_line
+        member = line.member
+        writer.writerow([
+            member.member_number or "", member.last_name, member.first_name, member.iban,
+            line.work_date.isoformat(), str(line.invoice.business), credit.credit_note.number, line.job_category,
+            f"{-credit.hours:.2f}", f"{to_decimal(line.wage_hourly):.2f}", f"{-to_decimal(credit.member_wage):.2f}",
+            f"{-to_decimal(credit.employer_costs):.2f}", line.rule_version_id,
         ])
         rows += 1
     audit_record(actor=actor, action="payroll.exported", coop=coop,

@@ -79,3 +79,18 @@ def test_coordinator_exports_period_as_csv(client, stapelbaan, coordinator, fati
     client.force_login(lunetten_coordinator)
     other = client.get(url, {"since": "2026-03-01", "until": "2026-03-31"})
     assert len(list(csv.DictReader(io.StringIO(other.content.decode()), delimiter=";"))) == 0
+
+
+def test_credit_note_takes_wage_back_from_earnings_and_payroll(client, stapelbaan, fatima, coordinator):
+    from invoicing.services.credit_notes import credit_note_create
+
+    invoices, _expected = stapelbaan
+    bakery_invoice = next(i for i in invoices if i.lines.filter(job_category="cleaning").exists())
+    credit_note_create(invoice=bakery_invoice, reason="Niet geleverd", actor=coordinator)
+
+    week = next(w for w in earnings_overview(member=fatima).weeks if w.start == WORK_DAY)
+    assert week.wage_money == eur("30.50")  # only the hospitality shift is left
+    client.force_login(coordinator)
+    response = client.get(reverse("office_payroll_export"), {"since": "2026-03-01", "until": "2026-03-31"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode()), delimiter=";"))
+    assert sorted(r["gross_wage"] for r in rows) == ["-60.00", "30.50", "60.00"]
