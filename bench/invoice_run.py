@@ -83,7 +83,7 @@ def fill(*, invoices: int, min_lines: int, max_lines: int, seed: int = 1, member
     ])
     shifts, plan = [], []
     for job in jobs:
-        for k in range(rng.randint(min_lines, max_lines)):
+        for _ in range(rng.randint(min_lines, max_lines)):
             day = UNTIL - dt.timedelta(days=rng.randint(0, 27))
             start = rng.choice([8, 9, 10, 13, 14, 17])
             length = rng.choice([2, 3, 4, 4, 5, 6])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from jobs.hours.selectors import hour_entries_billable
 from jobs.models import HourEntry
 from members.models import Business, Member
 
+logger = logging.getLogger(__name__)
 
 # --- Hours to bill ---------------------------------------------------------------------------
 
@@ -350,7 +352,8 @@ def coops_with_invoice_period_ended(*, today: dt.date) -> list[tuple[Cooperative
     for coop in Cooperative.objects.order_by("pk"):
         try:
             period = rule_value(coop, "invoice_period", on=yesterday)
-        except Exception:  # noqa: BLE001 - a coop without rules is not billed, never crashes the beat
+        except Exception:  # a coop without rules is not billed; it never crashes the beat
+            logger.warning("invoice beat: %s has no invoice_period rule on %s", coop.slug, yesterday)
             continue
         if (period == "weekly" and yesterday.weekday() == 6) or (period == "monthly" and today.day == 1):
             due.append((coop, yesterday))

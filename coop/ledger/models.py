@@ -122,13 +122,13 @@ class Account(AppendOnlyModel):
         label = str(AccountCode(self.code).label)
         return f"{label} ({self.name})" if self.name else label
 
-    @property
-    def is_debit_normal(self) -> bool:
-        return self.code in DEBIT_NORMAL_CODES
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.party_key = party_key_for(self.business_id, self.member_id)
         super().save(*args, **kwargs)
+
+    @property
+    def is_debit_normal(self) -> bool:
+        return self.code in DEBIT_NORMAL_CODES
 
 
 class LedgerTransaction(AppendOnlyModel):
@@ -141,7 +141,7 @@ class LedgerTransaction(AppendOnlyModel):
         _("concerns"), max_length=80, blank=True, db_index=True,
         help_text=_("The document this posting is about, e.g. the invoice a payment settles."),
     )
-    idempotency_key = models.CharField(max_length=120, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001 - NULL: no key, never unique-clashes
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
     )

@@ -96,7 +96,8 @@ def ledger_post(
                     created_by=actor if getattr(actor, "is_authenticated", False) else None,
                 )
                 LedgerLeg.objects.bulk_create(
-                    [LedgerLeg(transaction=txn, account=leg.account, debit=leg.debit, credit=leg.credit) for leg in legs]
+                    [LedgerLeg(transaction=txn, account=leg.account, debit=leg.debit, credit=leg.credit)
+                     for leg in legs]
                 )
         except IntegrityError:
             if not idempotency_key:
@@ -112,8 +113,9 @@ def ledger_post(
     return txn
 
 
-def ledger_reverse(*, transaction: LedgerTransaction, actor: Any | None, description: str,
-                   occurred_on: dt.date | None = None) -> LedgerTransaction:
+def ledger_reverse(
+    *, transaction: LedgerTransaction, actor: Any | None, description: str, occurred_on: dt.date | None = None
+) -> LedgerTransaction:
     """Post the mirror image of a transaction (debits become credits); reversing twice returns the first reversal.
 
     Raises LedgerError if the transaction is itself a reversal.

@@ -195,10 +195,7 @@ def invoice_issue(
             )
         total_net = eur(sum((to_decimal(li.line_total_net) for li in lines), Decimal(0)))
         total_vat = eur(sum((to_decimal(li.vat_amount) for li in lines), Decimal(0)))
-        if business.payment_term_days:
-            term = business.payment_term_days
-        else:
-            term = int(rule_value(coop, "payment_term_days", on=today))
+        term = business.payment_term_days or int(rule_value(coop, "payment_term_days", on=today))
 
         # Lock late: the counter row is held only from here to commit.
         sequence, number = document_number_next(coop=coop, series=InvoiceCounter.Series.INVOICE, year=today.year)

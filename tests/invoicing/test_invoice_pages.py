@@ -1,4 +1,4 @@
-"""Invoice pages: businesses see only their own invoices; staff only their coop's; lists cost a fixed number of queries."""
+"""Invoice pages: businesses see only their own invoices, staff only their coop's; lists cost fixed queries."""
 
 from __future__ import annotations
 

@@ -8,8 +8,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from invoicing.models import Invoice, InvoiceCounter
-from invoicing.services.numbering import document_number_next
 from invoicing.selectors import coops_with_invoice_period_ended
+from invoicing.services.numbering import document_number_next
 from tests.factories import business_with_contact
 from tests.invoicing.conftest import WORK_DAY
 from tests.invoicing.factories import approved_hours

@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from djmoney.money import Money
 
 from coop.ledger.exceptions import LedgerError, UnbalancedTransaction
 from coop.ledger.models import Account, AccountCode, LedgerLeg, LedgerTransaction
 from coop.ledger.selectors import account_balance, journal_list, trial_balance
 from coop.ledger.services import Leg, account_get_or_create, ledger_post, ledger_reverse
 from coop.money import eur
-from djmoney.money import Money
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 3, 2)
