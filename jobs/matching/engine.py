@@ -49,8 +49,10 @@ NO_CAP = np.inf
 # Pruning: each shift keeps its best 2 * seats + PRUNE_EXTRA candidates (benchmark: gap vs exact).
 PRUNE_EXTRA = int(os.environ.get("WK_MATCHING_PRUNE_EXTRA", "12"))
 BLOCK_FACTOR = float(os.environ.get("WK_MATCHING_BLOCK_FACTOR", "0"))
-MEMBER_FACTOR = float(os.environ.get("WK_MATCHING_MEMBER_FACTOR", "3"))
-MEMBER_K = int(os.environ.get("WK_MATCHING_MEMBER_K", "2"))
+MEMBER_FACTOR = float(os.environ.get("WK_MATCHING_MEMBER_FACTOR", "4"))
+MEMBER_K = int(os.environ.get("WK_MATCHING_MEMBER_K", "3"))
+MAX_PASSES = 4  # graph growths per phase
+SPREAD = float(os.environ.get("WK_MATCHING_SPREAD", "0.2"))
 
 
 @dataclass
@@ -362,7 +364,12 @@ def pruned_pairs(problem: Problem, shifts: np.ndarray, index: dict[tuple[int, in
                 sub = score[:, deeper]
                 kk = min(MEMBER_K, len(block))
                 if kk < len(block):
-                    top_rows = np.argpartition(-sub, kk - 1, axis=0)[:kk, :]
+                    # A member's scores for the shifts of one cell are nearly equal; a fixed pseudo-random
+                    # spread (by shift and member id) keeps every deeper member from landing on the same
+                    # first shifts. It only chooses edges; scores stay exact.
+                    spread = ((problem.shift_ids[block][:, None] * 2654435761
+                               + problem.member_ids[members[deeper]][None, :] * 40503) % 1009) / 1009.0
+                    top_rows = np.argpartition(-(sub + SPREAD * spread), kk - 1, axis=0)[:kk, :]
                 else:
                     top_rows = np.broadcast_to(np.arange(len(block))[:, None], (len(block), len(deeper)))
                 sub_score = np.take_along_axis(sub, top_rows, axis=0)
@@ -482,43 +489,56 @@ def solve(problem: Problem, *, assigner: Assigner = assign_exact, prune: bool = 
     open_seats = int(problem.shift_seats.sum())
     passes = 0
     for phase in range(1, max_phases + 1):
-        # One phase = every member at most one seat. Its first pass is the global assignment; with
-        # pruning, seats whose short lists ran dry get further passes over the members not picked yet
-        # in this phase (the exact solve never needs them: it already fills what one-seat-each can).
-        taken = np.zeros(problem.n_members, dtype=bool)
-        phase_picks = 0
-        pass_index = index
-        while True:
-            shifts = np.flatnonzero(problem.shift_seats > 0)
-            if not len(shifts):
-                break
-            t = time.perf_counter()
-            if prune:
-                ps, pm, psc = pruned_pairs(problem, shifts, pass_index, extra=extra)
-            else:
-                ps, pm, psc = feasible_pairs(problem, shifts, pass_index)
-            timings["candidates"] += time.perf_counter() - t
-            pairs_total += len(ps)
+        # One phase = every member at most one seat, all open seats in one exact assignment. With
+        # pruning, when seats stay open the phase grows its graph with the candidates of those seats
+        # among the members the solution left free, and solves the union again from scratch, until
+        # nothing new fills: the phase's answer is the exact optimum of the union graph.
+        shifts = np.flatnonzero(problem.shift_seats > 0)
+        if not len(shifts):
+            break
+        t = time.perf_counter()
+        if prune:
+            ps, pm, psc = pruned_pairs(problem, shifts, index, extra=extra)
+        else:
+            ps, pm, psc = feasible_pairs(problem, shifts, index)
+        timings["candidates"] += time.perf_counter() - t
+        best_filled = -1
+        for _pass in range(MAX_PASSES):
             t = time.perf_counter()
             pick_s, pick_m, pick_sc = assigner(problem, ps, pm, psc, problem.shift_seats)
             timings["assign"] += time.perf_counter() - t
             passes += 1
-            if not len(pick_s):
+            if not prune or len(pick_s) <= best_filled:
                 break
-            parts = pair_components(problem, pick_s, pick_m)
-            picks.extend(
-                Pick(int(s), int(m), float(sc), phase, {name: round(float(parts[name][i]), 4) for name in COMPONENTS})
-                for i, (s, m, sc) in enumerate(zip(pick_s, pick_m, pick_sc, strict=True))
-            )
-            _apply_picks(problem, pick_s, pick_m)
-            phase_picks += len(pick_s)
+            best_filled = len(pick_s)
+            still_open = problem.shift_seats.astype(np.int64).copy()
+            np.subtract.at(still_open, pick_s, 1)
+            open_shifts = np.flatnonzero(still_open > 0)
+            if not len(open_shifts):
+                break
+            taken = np.zeros(problem.n_members, dtype=bool)
             taken[pick_m] = True
             t = time.perf_counter()
-            pass_index = member_index(problem, exclude=taken)
-            timings["index"] += time.perf_counter() - t
+            ns, nm, nsc = pruned_pairs(problem, open_shifts, member_index(problem, exclude=taken), extra=extra)
+            timings["candidates"] += time.perf_counter() - t
+            key = ps.astype(np.int64) * (problem.n_members + 1) + pm
+            new_key = ns.astype(np.int64) * (problem.n_members + 1) + nm
+            fresh = ~np.isin(new_key, key)
+            if not fresh.any():
+                break
+            ps = np.concatenate([ps, ns[fresh]])
+            pm = np.concatenate([pm, nm[fresh]])
+            psc = np.concatenate([psc, nsc[fresh]])
+        pairs_total += len(ps)
         phases = phase
-        if not phase_picks:
+        if not len(pick_s):
             break
+        parts = pair_components(problem, pick_s, pick_m)
+        picks.extend(
+            Pick(int(s), int(m), float(sc), phase, {name: round(float(parts[name][i]), 4) for name in COMPONENTS})
+            for i, (s, m, sc) in enumerate(zip(pick_s, pick_m, pick_sc, strict=True))
+        )
+        _apply_picks(problem, pick_s, pick_m)
     stats: dict[str, float | int] = {
         "open_seats": open_seats,
         "filled": len(picks),
