@@ -69,35 +69,73 @@ def fill(*, invoices: int, businesses: int = 100) -> tuple[int, list[tuple[int, 
     from members.models import Business, BusinessRelation
 
     coop = cooperative_create(
-        actor=None, founded_on=dt.date(2025, 1, 1), name="Kanaleneiland", slug="kanaleneiland",
-        legal_name="Wijkcoöperatie Kanaleneiland U.A.", kvk_number="90000001", vat_id="NL000099998B57",
-        iban="NL91ABNA0417164300", street="Marshalllaan 1", postcode="3527TK", city="Utrecht",
-        email="info@kanaleneiland.example.nl", postcode_areas=["3526", "3527"], invoice_prefix="KAN",
+        actor=None,
+        founded_on=dt.date(2025, 1, 1),
+        name="Kanaleneiland",
+        slug="kanaleneiland",
+        legal_name="Wijkcoöperatie Kanaleneiland U.A.",
+        kvk_number="90000001",
+        vat_id="NL000099998B57",
+        iban="NL91ABNA0417164300",
+        street="Marshalllaan 1",
+        postcode="3527TK",
+        city="Utrecht",
+        email="info@kanaleneiland.example.nl",
+        postcode_areas=["3526", "3527"],
+        invoice_prefix="KAN",
     )
-    rows = Business.objects.bulk_create([
-        Business(legal_name=f"Winkel {i} B.V.", kvk_number=f"{60000000 + i}", street="Centrum 1", postcode="3526AB",
-                 city="Utrecht", billing_email=f"f{i}@winkel.example.nl")
-        for i in range(businesses)
-    ])
+    rows = Business.objects.bulk_create(
+        [
+            Business(
+                legal_name=f"Winkel {i} B.V.",
+                kvk_number=f"{60000000 + i}",
+                street="Centrum 1",
+                postcode="3526AB",
+                city="Utrecht",
+                billing_email=f"f{i}@winkel.example.nl",
+            )
+            for i in range(businesses)
+        ]
+    )
     BusinessRelation.objects.bulk_create([BusinessRelation(business=b, coop=coop) for b in rows])
     rng = random.Random(7)
     day = dt.date(2026, 3, 2)
-    made = Invoice.objects.bulk_create([
-        Invoice(
-            coop=coop, business=rows[i % businesses], number=f"KAN-2026-{i + 1:05d}", series_year=2026,
-            sequence=i + 1, issue_date=day, period_start=day, period_end=day, payment_term_days=14,
-            due_date=day + dt.timedelta(days=14), seller={}, buyer={}, total_net=eur(net),
-            total_vat=eur(Decimal(net) * Decimal("0.21")), total_gross=eur(Decimal(net) * Decimal("1.21")),
-        )
-        for i, net in enumerate(f"{rng.randint(3000, 90000) / 100:.2f}" for _ in range(invoices))
-    ])
+    made = Invoice.objects.bulk_create(
+        [
+            Invoice(
+                coop=coop,
+                business=rows[i % businesses],
+                number=f"KAN-2026-{i + 1:05d}",
+                series_year=2026,
+                sequence=i + 1,
+                issue_date=day,
+                period_start=day,
+                period_end=day,
+                payment_term_days=14,
+                due_date=day + dt.timedelta(days=14),
+                seller={},
+                buyer={},
+                total_net=eur(net),
+                total_vat=eur(Decimal(net) * Decimal("0.21")),
+                total_gross=eur(Decimal(net) * Decimal("1.21")),
+            )
+            for i, net in enumerate(f"{rng.randint(3000, 90000) / 100:.2f}" for _ in range(invoices))
+        ]
+    )
     receivables = {b.pk: account_get_or_create(coop=coop, code=AccountCode.RECEIVABLE, business_id=b.pk) for b in rows}
     operating = account_get_or_create(coop=coop, code=AccountCode.OPERATING)
-    txns = LedgerTransaction.objects.bulk_create([
-        LedgerTransaction(coop=coop, occurred_on=day, description=f"Invoice {inv.number}",
-                          reference=f"invoicing.invoice:{inv.pk}", idempotency_key=f"invoice:{inv.pk}")
-        for inv in made
-    ])
+    txns = LedgerTransaction.objects.bulk_create(
+        [
+            LedgerTransaction(
+                coop=coop,
+                occurred_on=day,
+                description=f"Invoice {inv.number}",
+                reference=f"invoicing.invoice:{inv.pk}",
+                idempotency_key=f"invoice:{inv.pk}",
+            )
+            for inv in made
+        ]
+    )
     legs = []
     for inv, txn in zip(made, txns, strict=True):
         legs.append(LedgerLeg(transaction=txn, account=receivables[inv.business_id], debit=inv.total_gross))
@@ -110,8 +148,9 @@ def _obj(kind: str, **fields: Any) -> dict[str, Any]:
     return {"object": kind, "livemode": False, **fields}
 
 
-def build_events(invoices: list[tuple[int, str, int]], *, total: int, bait: int, seed: int = 1
-                 ) -> tuple[list[tuple[dict[str, Any], bool]], set[int], set[int]]:
+def build_events(
+    invoices: list[tuple[int, str, int]], *, total: int, bait: int, seed: int = 1
+) -> tuple[list[tuple[dict[str, Any], bool]], set[int], set[int]]:
     """The delivery list [(event, forged)], the invoice ids genuinely paid, and the bait invoice ids."""
     rng = random.Random(seed)
     now = int(time.time())
@@ -121,27 +160,61 @@ def build_events(invoices: list[tuple[int, str, int]], *, total: int, bait: int,
     for invoice_id, number, amount in invoices[bait:]:
         pi = f"pi_bench_{invoice_id}"
         meta = {"invoice_id": str(invoice_id), "invoice_number": number, "coop": "kanaleneiland"}
-        pi_obj = _obj("payment_intent", id=pi, amount=amount, amount_received=amount, currency="eur",
-                      status="succeeded", metadata=meta, latest_charge=f"ch_bench_{invoice_id}", created=now)
-        session = _obj("checkout.session", id=f"cs_bench_{invoice_id}", amount_total=amount, currency="eur",
-                       payment_intent=pi, payment_status="paid", status="complete", metadata=meta, created=now)
+        pi_obj = _obj(
+            "payment_intent",
+            id=pi,
+            amount=amount,
+            amount_received=amount,
+            currency="eur",
+            status="succeeded",
+            metadata=meta,
+            latest_charge=f"ch_bench_{invoice_id}",
+            created=now,
+        )
+        session = _obj(
+            "checkout.session",
+            id=f"cs_bench_{invoice_id}",
+            amount_total=amount,
+            currency="eur",
+            payment_intent=pi,
+            payment_status="paid",
+            status="complete",
+            metadata=meta,
+            created=now,
+        )
         unique.append({"id": f"evt_cs_{invoice_id}", "type": "checkout.session.completed", "data": {"object": session}})
         unique.append({"id": f"evt_pi_{invoice_id}", "type": "payment_intent.succeeded", "data": {"object": pi_obj}})
         genuine_paid.add(invoice_id)
         if rng.random() < 0.2:
-            failed = dict(pi_obj, status="requires_payment_method", amount_received=0,
-                          last_payment_error={"type": "card_error", "message": "declined"})
-            unique.append({"id": f"evt_fail_{invoice_id}", "type": "payment_intent.payment_failed",
-                           "data": {"object": failed}})
+            failed = dict(
+                pi_obj,
+                status="requires_payment_method",
+                amount_received=0,
+                last_payment_error={"type": "card_error", "message": "declined"},
+            )
+            unique.append(
+                {"id": f"evt_fail_{invoice_id}", "type": "payment_intent.payment_failed", "data": {"object": failed}}
+            )
     for ev in unique:
-        ev.update({"object": "event", "api_version": "2025-09-30.clover", "created": now, "livemode": False,
-                   "pending_webhooks": 1, "request": {"id": None, "idempotency_key": None}})
+        ev.update(
+            {
+                "object": "event",
+                "api_version": "2025-09-30.clover",
+                "created": now,
+                "livemode": False,
+                "pending_webhooks": 1,
+                "request": {"id": None, "idempotency_key": None},
+            }
+        )
     forged_count = max(1, total // 100)
     duplicates = int(total * 0.3)
     unique_needed = total - duplicates - forged_count
     unique = unique[:unique_needed]
-    genuine_paid = {int(ev["data"]["object"]["metadata"]["invoice_id"]) for ev in unique
-                    if ev["type"] != "payment_intent.payment_failed"}
+    genuine_paid = {
+        int(ev["data"]["object"]["metadata"]["invoice_id"])
+        for ev in unique
+        if ev["type"] != "payment_intent.payment_failed"
+    }
     deliveries: list[tuple[dict[str, Any], bool]] = [(ev, False) for ev in unique]
     deliveries += [(rng.choice(unique), False) for _ in range(duplicates)]
     bait_list = sorted(bait_ids)
@@ -149,16 +222,35 @@ def build_events(invoices: list[tuple[int, str, int]], *, total: int, bait: int,
         invoice_id = bait_list[i % len(bait_list)]
         inv = next(x for x in invoices if x[0] == invoice_id)
         meta = {"invoice_id": str(invoice_id), "invoice_number": inv[1], "coop": "kanaleneiland"}
-        pi_obj = _obj("payment_intent", id=f"pi_forged_{i}", amount=inv[2], amount_received=inv[2], currency="eur",
-                      status="succeeded", metadata=meta, created=now)
-        deliveries.append(({"id": f"evt_forged_{i}", "object": "event", "type": "payment_intent.succeeded",
-                            "created": now, "data": {"object": pi_obj}}, True))
+        pi_obj = _obj(
+            "payment_intent",
+            id=f"pi_forged_{i}",
+            amount=inv[2],
+            amount_received=inv[2],
+            currency="eur",
+            status="succeeded",
+            metadata=meta,
+            created=now,
+        )
+        deliveries.append(
+            (
+                {
+                    "id": f"evt_forged_{i}",
+                    "object": "event",
+                    "type": "payment_intent.succeeded",
+                    "created": now,
+                    "data": {"object": pi_obj},
+                },
+                True,
+            )
+        )
     rng.shuffle(deliveries)
     return deliveries, genuine_paid, bait_ids
 
 
-def send_all(port: int, deliveries: list[tuple[dict[str, Any], bool]], secret: str, *, clients: int,
-             deadline: float) -> tuple[float, dict[int, int]]:
+def send_all(
+    port: int, deliveries: list[tuple[dict[str, Any], bool]], secret: str, *, clients: int, deadline: float
+) -> tuple[float, dict[int, int]]:
     """POST every delivery from `clients` keep-alive connections; returns (seconds, status counts)."""
     from invoicing.stripe_fake.credentials import sign_payload
 
@@ -179,8 +271,12 @@ def send_all(port: int, deliveries: list[tuple[dict[str, Any], bool]], secret: s
             header = sign_payload(payload, "whsec_forged_by_someone" if forged else secret, int(time.time()))
             for _attempt in range(3):
                 try:
-                    conn.request("POST", path, body=payload.encode(),
-                                 headers={"Content-Type": "application/json", "Stripe-Signature": header})
+                    conn.request(
+                        "POST",
+                        path,
+                        body=payload.encode(),
+                        headers={"Content-Type": "application/json", "Stripe-Signature": header},
+                    )
                     response = conn.getresponse()
                     response.read()
                     status = response.status
@@ -241,18 +337,30 @@ def main() -> None:
         "LOG_LEVEL": "ERROR",
         "STRIPE_API_BASE": "http://127.0.0.1:9",
     }
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "ALLOWED_HOSTS",
-                                           "CELERY_BROKER_URL", "LOG_LEVEL", "STRIPE_API_BASE")})
+    os.environ.update(
+        {
+            k: env[k]
+            for k in (
+                "DATABASE_URL",
+                "DJANGO_SETTINGS_MODULE",
+                "DEBUG",
+                "ALLOWED_HOSTS",
+                "CELERY_BROKER_URL",
+                "LOG_LEVEL",
+                "STRIPE_API_BASE",
+            )
+        }
+    )
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from django.db import transaction
+
     from coop.models import Cooperative
     from invoicing.payments.services import stripe_keys_for
-
-    from django.db import transaction
 
     invoice_count = int(args.events * 0.7 / 2.2) + 100
     with transaction.atomic():  # one commit: the deferred balance trigger sees whole postings
@@ -266,16 +374,35 @@ def main() -> None:
     port = _free_port()
     log = tempfile.NamedTemporaryFile(prefix="bench-webhooks-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "coop.wsgi", "--workers", str(args.workers), "--threads", str(args.threads),
-         "--bind",
-         f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "--error-logfile", log.name,
-         "--max-requests", "0", "--timeout", "60"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "coop.wsgi",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+            "--error-logfile",
+            log.name,
+            "--max-requests",
+            "0",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         _wait_ready(port, proc)
-        seconds, counts = send_all(port, deliveries, secret, clients=args.clients,
-                                   deadline=started + args.max_seconds)
+        seconds, counts = send_all(port, deliveries, secret, clients=args.clients, deadline=started + args.max_seconds)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -293,8 +420,10 @@ def main() -> None:
     for invoice in Invoice.objects.filter(pk__in=genuine_paid - paid_ids):
         if receivable_for_invoice(invoice).amount != 0:
             lost += 1
-    forged_accepted = (WebhookEvent.objects.filter(stripe_event_id__startswith="evt_forged_").count()
-                       + Payment.objects.filter(invoice_id__in=bait_ids).count())
+    forged_accepted = (
+        WebhookEvent.objects.filter(stripe_event_id__startswith="evt_forged_").count()
+        + Payment.objects.filter(invoice_id__in=bait_ids).count()
+    )
     sent = sum(counts.values())
     result = {
         "events": sent,
@@ -315,7 +444,7 @@ def main() -> None:
     connections.close_all()
     if not args.keep:
         _database(args.database, drop_only=True)
-    print(json.dumps(result))  # noqa: T201
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -55,7 +55,9 @@ def bic_for_iban(iban: str) -> str:
     return str(bic) if bic else ""
 
 
-def credit_transfer_xml(*, debtor: Debtor, transfers: list[Transfer], execution_date: dt.date, message_id: str) -> bytes:
+def credit_transfer_xml(
+    *, debtor: Debtor, transfers: list[Transfer], execution_date: dt.date, message_id: str
+) -> bytes:
     """A pain.001.001.03 document paying every transfer from the debtor's account, schema-validated.
 
     Raises SepaError.

@@ -94,8 +94,9 @@ class InvoiceSettlement(models.Model):
                 condition=models.Q(status__in=["open", "partly_paid", "paid", "refunded"]),
                 name="invoice_settlement_status_valid",
             ),
-            models.CheckConstraint(condition=models.Q(amount_paid__gte=0, amount_refunded__gte=0),
-                                   name="invoice_settlement_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(amount_paid__gte=0, amount_refunded__gte=0), name="invoice_settlement_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -204,8 +205,7 @@ class BankStatementLine(models.Model):
     description = models.CharField(_("description"), max_length=500, blank=True)
     fingerprint = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices)
-    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+")
+    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -232,13 +232,16 @@ class Payment(models.Model):
     received_on = models.DateField(_("received on"))
     reference = models.CharField(_("reference"), max_length=200, blank=True)
     stripe_payment_intent_id = models.CharField(max_length=120, null=True, blank=True, unique=True)
-    bank_line = models.OneToOneField(BankStatementLine, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="payment")
+    bank_line = models.OneToOneField(
+        BankStatementLine, on_delete=models.PROTECT, null=True, blank=True, related_name="payment"
+    )
     ledger_transaction = models.ForeignKey("ledger.LedgerTransaction", on_delete=models.PROTECT, related_name="+")
-    fee_transaction = models.ForeignKey("ledger.LedgerTransaction", on_delete=models.PROTECT, null=True,
-                                        blank=True, related_name="+")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    fee_transaction = models.ForeignKey(
+        "ledger.LedgerTransaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -247,10 +250,13 @@ class Payment(models.Model):
         ordering = ["-received_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
-            models.CheckConstraint(condition=models.Q(amount_refunded__gte=0, amount_refunded__lte=models.F("amount")),
-                                   name="payment_refund_within_amount"),
-            models.CheckConstraint(condition=models.Q(method__in=["stripe", "bank_transfer"]),
-                                   name="payment_method_valid"),
+            models.CheckConstraint(
+                condition=models.Q(amount_refunded__gte=0, amount_refunded__lte=models.F("amount")),
+                name="payment_refund_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(method__in=["stripe", "bank_transfer"]), name="payment_method_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -280,8 +286,7 @@ class Refund(models.Model):
 
 class Dispute(models.Model):
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
-    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+")
+    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     stripe_dispute_id = models.CharField(max_length=120, unique=True)
     stripe_payment_intent_id = models.CharField(max_length=120, blank=True)
     amount = _money(_("amount"))
@@ -305,16 +310,16 @@ class PaymentAnomaly(models.Model):
         DISPUTE = "dispute", _("Payment disputed")
 
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
-    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+")
+    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     source = models.CharField(_("source"), max_length=120, help_text=_("Stripe event or bank line."))
     description = models.CharField(_("description"), max_length=300)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     resolution_note = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -374,15 +379,17 @@ class PayoutBatch(models.Model):
     item_count = models.PositiveIntegerField(default=0)
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     prepared_at = models.DateTimeField(auto_now_add=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     sepa_file = models.FileField(upload_to="payouts/", blank=True, max_length=200)
     sepa_message_id = models.CharField(max_length=35, blank=True)
-    ledger_transaction = models.ForeignKey("ledger.LedgerTransaction", on_delete=models.PROTECT, null=True,
-                                           blank=True, related_name="+")
+    ledger_transaction = models.ForeignKey(
+        "ledger.LedgerTransaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("payout batch")

@@ -110,11 +110,17 @@ def bank_statement_parse(content: bytes) -> list[ParsedLine]:
         description = (row.get("description") or "").strip()[:500]
         base = f"{booked_on.isoformat()}|{amount}|{iban}|{description}"
         seen[base] = seen.get(base, 0) + 1
-        lines.append(ParsedLine(
-            line_number=number, booked_on=booked_on, amount=amount,
-            counterparty=(row.get("counterparty") or "").strip()[:200], iban=iban, description=description,
-            fingerprint=hashlib.sha256(f"{base}|{seen[base]}".encode()).hexdigest(),
-        ))
+        lines.append(
+            ParsedLine(
+                line_number=number,
+                booked_on=booked_on,
+                amount=amount,
+                counterparty=(row.get("counterparty") or "").strip()[:200],
+                iban=iban,
+                description=description,
+                fingerprint=hashlib.sha256(f"{base}|{seen[base]}".encode()).hexdigest(),
+            )
+        )
     if not lines:
         raise BankImportError(_("The file has no lines."))
     return lines
@@ -134,9 +140,15 @@ def _import_line(
             result.skipped += 1
             return
         row = BankStatementLine.objects.create(
-            coop=coop, statement=statement, line_number=line.line_number, booked_on=line.booked_on,
-            amount=eur(line.amount), counterparty=line.counterparty, iban=line.iban,
-            description=line.description, fingerprint=line.fingerprint,
+            coop=coop,
+            statement=statement,
+            line_number=line.line_number,
+            booked_on=line.booked_on,
+            amount=eur(line.amount),
+            counterparty=line.counterparty,
+            iban=line.iban,
+            description=line.description,
+            fingerprint=line.fingerprint,
             status=BankStatementLine.Status.OUTGOING if line.amount < 0 else BankStatementLine.Status.UNMATCHED,
         )
         if line.amount < 0:
@@ -151,8 +163,12 @@ def _import_line(
         try:
             with transaction.atomic():
                 payment_record_manual(
-                    invoice_id=invoice.pk, amount=eur(line.amount), received_on=line.booked_on,
-                    reference=f"{line.counterparty} {line.description}"[:200], actor=actor, bank_line_id=row.pk,
+                    invoice_id=invoice.pk,
+                    amount=eur(line.amount),
+                    received_on=line.booked_on,
+                    reference=f"{line.counterparty} {line.description}"[:200],
+                    actor=actor,
+                    bank_line_id=row.pk,
                 )
         except PaymentError as exc:
             row.invoice = invoice
@@ -189,7 +205,16 @@ def bank_statement_import(*, coop: Cooperative, actor: Any, filename: str, conte
         result = ImportResult(statement=statement)
         for line in parsed:
             _import_line(coop=coop, actor=actor, statement=statement, line=line, result=result)
-        audit_record(actor=actor, action="payments.bank_statement_imported", subject=statement, coop=coop,
-                     data={"lines": len(parsed), "matched": len(result.matched), "unmatched": len(result.unmatched),
-                           "skipped": result.skipped})
+        audit_record(
+            actor=actor,
+            action="payments.bank_statement_imported",
+            subject=statement,
+            coop=coop,
+            data={
+                "lines": len(parsed),
+                "matched": len(result.matched),
+                "unmatched": len(result.unmatched),
+                "skipped": result.skipped,
+            },
+        )
     return result

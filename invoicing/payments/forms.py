@@ -11,20 +11,30 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-
 class StripeAccountForm(forms.Form):
     """Keys are write-only: the form never shows what is stored, only a hint next to it."""
 
-    publishable_key = forms.CharField(label=_("Publishable key"), required=False, max_length=255,
-                                      widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-                                      help_text=_("Starts with pk_live_ or pk_test_. Leave empty to keep the stored key."))
-    secret_key = forms.CharField(label=_("Secret key"), required=False, max_length=255,
-                                 widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-                                 help_text=_("Starts with sk_live_ or sk_test_ (or a restricted rk_ key). "
-                                             "Leave empty to keep the stored key."))
-    webhook_secret = forms.CharField(label=_("Webhook signing secret"), required=False, max_length=255,
-                                     widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-                                     help_text=_("Starts with whsec_. Leave empty to keep the stored secret."))
+    publishable_key = forms.CharField(
+        label=_("Publishable key"),
+        required=False,
+        max_length=255,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Starts with pk_live_ or pk_test_. Leave empty to keep the stored key."),
+    )
+    secret_key = forms.CharField(
+        label=_("Secret key"),
+        required=False,
+        max_length=255,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Starts with sk_live_ or sk_test_ (or a restricted rk_ key). Leave empty to keep the stored key."),
+    )
+    webhook_secret = forms.CharField(
+        label=_("Webhook signing secret"),
+        required=False,
+        max_length=255,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Starts with whsec_. Leave empty to keep the stored secret."),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -36,8 +46,9 @@ class StripeAccountForm(forms.Form):
 class ManualPaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount (euro)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
-    reference = forms.CharField(label=_("Reference"), max_length=200,
-                                help_text=_("For example the description on the bank statement."))
+    reference = forms.CharField(
+        label=_("Reference"), max_length=200, help_text=_("For example the description on the bank statement.")
+    )
 
     def clean_received_on(self) -> dt.date:
         day: dt.date = self.cleaned_data["received_on"]
@@ -47,8 +58,9 @@ class ManualPaymentForm(forms.Form):
 
 
 class BankStatementForm(forms.Form):
-    file = forms.FileField(label=_("Bank statement (CSV)"),
-                           help_text=_("Columns: date, amount, counterparty, IBAN, description."))
+    file = forms.FileField(
+        label=_("Bank statement (CSV)"), help_text=_("Columns: date, amount, counterparty, IBAN, description.")
+    )
 
 
 class ResolveAnomalyForm(forms.Form):
@@ -56,8 +68,9 @@ class ResolveAnomalyForm(forms.Form):
 
 
 class PayoutPrepareForm(forms.Form):
-    period_start = forms.DateField(label=_("Period from"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(
+        label=_("Period from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     period_end = forms.DateField(label=_("Period until"), widget=forms.DateInput(attrs={"type": "date"}))
     execution_date = forms.DateField(label=_("Pay on"), widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -70,5 +83,3 @@ class PayoutPrepareForm(forms.Form):
         if execution and execution < timezone.localdate():
             raise forms.ValidationError(_("The pay date cannot be in the past."))
         return data
-
-

@@ -50,21 +50,31 @@ def _wage_lines(coop: Cooperative, period_end: dt.date) -> list[PayoutLine]:
     accounts = Account.objects.filter(coop=coop, code=AccountCode.WAGES_PAYABLE, member_id__isnull=False)
     # A reversed posting and its reversal cancel out (a cancelled batch, a credit note's reversal):
     # leave both out, so a reversal dated after the period still gives the wages back.
-    legs = LedgerLeg.objects.filter(account__in=accounts, transaction__reverses__isnull=True,
-                                    transaction__reversed_by__isnull=True)
+    legs = LedgerLeg.objects.filter(
+        account__in=accounts, transaction__reverses__isnull=True, transaction__reversed_by__isnull=True
+    )
     credits = dict(
-        legs.filter(credit__isnull=False,
-                                 transaction__occurred_on__lte=period_end)
-        .values_list("account__member_id").annotate(s=Sum("credit")).values_list("account__member_id", "s")
+        legs.filter(credit__isnull=False, transaction__occurred_on__lte=period_end)
+        .values_list("account__member_id")
+        .annotate(s=Sum("credit"))
+        .values_list("account__member_id", "s")
     )
     debits = dict(
         legs.filter(debit__isnull=False)
-        .values_list("account__member_id").annotate(s=Sum("debit")).values_list("account__member_id", "s")
+        .values_list("account__member_id")
+        .annotate(s=Sum("debit"))
+        .values_list("account__member_id", "s")
     )
     pending = dict(
-        PayoutItem.objects.filter(batch__coop=coop, batch__status=PayoutBatch.Status.PREPARED,
-                                  batch__kind=PayoutBatch.Kind.WAGES, member__isnull=False)
-        .values_list("member_id").annotate(s=Sum("amount")).values_list("member_id", "s")
+        PayoutItem.objects.filter(
+            batch__coop=coop,
+            batch__status=PayoutBatch.Status.PREPARED,
+            batch__kind=PayoutBatch.Kind.WAGES,
+            member__isnull=False,
+        )
+        .values_list("member_id")
+        .annotate(s=Sum("amount"))
+        .values_list("member_id", "s")
     )
     members = Member.objects.in_bulk([m for m in credits if m is not None])
     lines = []
@@ -73,10 +83,15 @@ def _wage_lines(coop: Cooperative, period_end: dt.date) -> list[PayoutLine]:
         member = members.get(member_id)
         if due <= 0 or member is None:
             continue
-        lines.append(PayoutLine(
-            payee_name=member.full_name, iban=member.iban, amount=eur(due), member_id=member.pk,
-            description=_("Wages until %(day)s") % {"day": period_end.isoformat()},
-        ))
+        lines.append(
+            PayoutLine(
+                payee_name=member.full_name,
+                iban=member.iban,
+                amount=eur(due),
+                member_id=member.pk,
+                description=_("Wages until %(day)s") % {"day": period_end.isoformat()},
+            )
+        )
     return lines
 
 
@@ -91,8 +106,14 @@ def _validated_iban(line: PayoutLine) -> str:
 
 
 def payout_batch_prepare(
-    *, coop: Cooperative, actor: Any, period_end: dt.date, period_start: dt.date | None = None,
-    kind: str = PayoutBatch.Kind.WAGES, items: list[PayoutLine] | None = None, execution_date: dt.date | None = None,
+    *,
+    coop: Cooperative,
+    actor: Any,
+    period_end: dt.date,
+    period_start: dt.date | None = None,
+    kind: str = PayoutBatch.Kind.WAGES,
+    items: list[PayoutLine] | None = None,
+    execution_date: dt.date | None = None,
 ) -> PayoutBatch:
     """Prepare a batch: all wages payable up to `period_end` per member, or the given fund `items`.
 
@@ -112,26 +133,43 @@ def payout_batch_prepare(
             raise PayoutError(_("There is nothing to pay out for this period."))
         for line in lines:
             if line.amount.amount <= 0 or str(line.amount.currency) != "EUR":
-                raise PayoutError(_("Every payout must be a positive amount in euros (%(name)s).")
-                                  % {"name": line.payee_name})
+                raise PayoutError(
+                    _("Every payout must be a positive amount in euros (%(name)s).") % {"name": line.payee_name}
+                )
             _validated_iban(line)
         total = eur(sum((Decimal(line.amount.amount) for line in lines), Decimal(0)))
         batch = PayoutBatch.objects.create(
-            coop=coop, kind=kind, period_start=period_start, period_end=period_end,
+            coop=coop,
+            kind=kind,
+            period_start=period_start,
+            period_end=period_end,
             execution_date=execution_date or timezone.localdate() + dt.timedelta(days=1),
-            total=total, item_count=len(lines), prepared_by=actor,
+            total=total,
+            item_count=len(lines),
+            prepared_by=actor,
         )
-        PayoutItem.objects.bulk_create([
-            PayoutItem(
-                batch=batch, member_id=line.member_id, payee_name=line.payee_name[:140],
-                iban=_validated_iban(line), bic=line.bic, amount=eur(line.amount), description=line.description[:140],
-                end_to_end_id=f"WK{batch.pk}-{i}",
-            )
-            for i, line in enumerate(lines, start=1)
-        ])
-        audit_record(actor=actor, action="payout.prepared", subject=batch, coop=coop,
-                     data={"kind": kind, "total": str(total.amount), "items": len(lines),
-                           "period_end": period_end.isoformat()})
+        PayoutItem.objects.bulk_create(
+            [
+                PayoutItem(
+                    batch=batch,
+                    member_id=line.member_id,
+                    payee_name=line.payee_name[:140],
+                    iban=_validated_iban(line),
+                    bic=line.bic,
+                    amount=eur(line.amount),
+                    description=line.description[:140],
+                    end_to_end_id=f"WK{batch.pk}-{i}",
+                )
+                for i, line in enumerate(lines, start=1)
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="payout.prepared",
+            subject=batch,
+            coop=coop,
+            data={"kind": kind, "total": str(total.amount), "items": len(lines), "period_end": period_end.isoformat()},
+        )
     return batch
 
 
@@ -143,8 +181,9 @@ def _transition(batch: PayoutBatch, new: str, actor: Any, fields: list[str], dat
     old = batch.status
     batch.status = new
     batch.save(update_fields=["status", *fields])
-    audit_record(actor=actor, action=f"payout.{new}", subject=batch, coop=batch.coop,
-                 data={"old": old, "new": new, **data})
+    audit_record(
+        actor=actor, action=f"payout.{new}", subject=batch, coop=batch.coop, data={"old": old, "new": new, **data}
+    )
 
 
 def _lock(batch_id: int) -> PayoutBatch:
@@ -161,9 +200,7 @@ def payout_batch_approve(*, batch_id: int, actor: Any) -> PayoutBatch:
         batch = _lock(batch_id)
         coop = batch.coop
         if batch.prepared_by_id == getattr(actor, "pk", None):
-            raise FourEyesViolation(
-                _("You prepared this batch, so another board member must approve it (four eyes).")
-            )
+            raise FourEyesViolation(_("You prepared this batch, so another board member must approve it (four eyes)."))
         if coop.pk not in coop_ids_for_role(actor, Role.Kind.BOARD):
             raise PayoutError(_("Only a board member of this coop can approve a payout batch."))
         if batch.status != PayoutBatch.Status.PREPARED:
@@ -175,15 +212,19 @@ def payout_batch_approve(*, batch_id: int, actor: Any) -> PayoutBatch:
         legs: list[Leg] = []
         for item in items:
             if batch.kind == PayoutBatch.Kind.WAGES:
-                account = account_get_or_create(coop=coop, code=AccountCode.WAGES_PAYABLE, member_id=item.member_id,
-                                                name=item.payee_name)
+                account = account_get_or_create(
+                    coop=coop, code=AccountCode.WAGES_PAYABLE, member_id=item.member_id, name=item.payee_name
+                )
                 balance = LedgerLeg.objects.filter(account=account).aggregate(
-                    c=Sum("credit", filter=Q(credit__isnull=False)), d=Sum("debit", filter=Q(debit__isnull=False)))
+                    c=Sum("credit", filter=Q(credit__isnull=False)), d=Sum("debit", filter=Q(debit__isnull=False))
+                )
                 payable = Decimal(balance["c"] or 0) - Decimal(balance["d"] or 0)
                 if Decimal(item.amount.amount) > payable:
                     raise PayoutError(
-                        _("%(name)s is owed %(payable)s in wages now, less than the %(amount)s in this batch. "
-                          "Cancel it and prepare a new one.")
+                        _(
+                            "%(name)s is owed %(payable)s in wages now, less than the %(amount)s in this batch. "
+                            "Cancel it and prepare a new one."
+                        )
                         % {"name": item.payee_name, "payable": eur(payable), "amount": item.amount}
                     )
             else:
@@ -193,17 +234,30 @@ def payout_batch_approve(*, batch_id: int, actor: Any) -> PayoutBatch:
         try:
             xml = sepa.credit_transfer_xml(
                 debtor=sepa.Debtor(name=coop.legal_name, iban=coop.iban, bic=coop.bic),
-                transfers=[sepa.Transfer(name=i.payee_name, iban=i.iban, bic=i.bic,
-                                         amount_cents=int(Decimal(i.amount.amount) * 100),
-                                         description=i.description, end_to_end_id=i.end_to_end_id) for i in items],
-                execution_date=batch.execution_date, message_id=f"WK-{coop.slug}-{batch.pk}",
+                transfers=[
+                    sepa.Transfer(
+                        name=i.payee_name,
+                        iban=i.iban,
+                        bic=i.bic,
+                        amount_cents=int(Decimal(i.amount.amount) * 100),
+                        description=i.description,
+                        end_to_end_id=i.end_to_end_id,
+                    )
+                    for i in items
+                ],
+                execution_date=batch.execution_date,
+                message_id=f"WK-{coop.slug}-{batch.pk}",
             )
         except sepa.SepaError as exc:
             raise PayoutError(_("The SEPA file could not be made: %(error)s") % {"error": exc}) from exc
         txn = ledger_post(
-            coop=coop, occurred_on=timezone.localdate(),
+            coop=coop,
+            occurred_on=timezone.localdate(),
             description=_("Payout batch %(id)s (%(kind)s)") % {"id": batch.pk, "kind": batch.get_kind_display()},
-            legs=legs, actor=actor, source=batch, idempotency_key=f"payout-batch:{batch.pk}",
+            legs=legs,
+            actor=actor,
+            source=batch,
+            idempotency_key=f"payout-batch:{batch.pk}",
         )
         match = re.search(rb"<MsgId>([^<]+)</MsgId>", xml)
         batch.sepa_message_id = match.group(1).decode() if match else ""
@@ -211,9 +265,13 @@ def payout_batch_approve(*, batch_id: int, actor: Any) -> PayoutBatch:
         batch.ledger_transaction = txn
         batch.approved_by = actor
         batch.approved_at = timezone.now()
-        _transition(batch, PayoutBatch.Status.APPROVED, actor,
-                    ["approved_by", "approved_at", "sepa_file", "sepa_message_id", "ledger_transaction"],
-                    {"total": str(batch.total.amount), "message_id": batch.sepa_message_id})
+        _transition(
+            batch,
+            PayoutBatch.Status.APPROVED,
+            actor,
+            ["approved_by", "approved_at", "sepa_file", "sepa_message_id", "ledger_transaction"],
+            {"total": str(batch.total.amount), "message_id": batch.sepa_message_id},
+        )
     return batch
 
 
@@ -226,8 +284,11 @@ def payout_batch_cancel(*, batch_id: int, actor: Any) -> PayoutBatch:
         if batch.status == PayoutBatch.Status.SENT:
             raise PayoutError(_("This batch was sent to the bank; correct it with a new batch."))
         if batch.ledger_transaction is not None:
-            ledger_reverse(transaction=batch.ledger_transaction, actor=actor,
-                           description=_("Cancelled payout batch %(id)s") % {"id": batch.pk})
+            ledger_reverse(
+                transaction=batch.ledger_transaction,
+                actor=actor,
+                description=_("Cancelled payout batch %(id)s") % {"id": batch.pk},
+            )
         batch.cancelled_at = timezone.now()
         _transition(batch, PayoutBatch.Status.CANCELLED, actor, ["cancelled_at"], {})
     return batch

@@ -26,6 +26,7 @@ from invoicing.payments.services import _amount_due, _lock_invoice, _settlement_
 
 logger = logging.getLogger(__name__)
 
+
 def invoice_ids_overdue(*, today: dt.date) -> list[int]:
     """Ids of invoices past their due date that are not paid or credited."""
     return list(
@@ -63,10 +64,22 @@ def reminder_send_for_invoice(*, invoice_id: int, today: dt.date | None = None) 
                 )
         except IntegrityError:
             return None  # another run sent this step a moment ago
-        audit_record(actor=None, action="invoice.reminder_sent", subject=invoice, coop=invoice.coop,
-                     data={"step_days": step, "amount_due": str(due.amount), "to": reminder.sent_to})
-        context = {"invoice": invoice, "amount_due": due, "overdue_days": overdue_days, "step": step,
-                   "pay_url": invoice_pay_url(invoice), "coop": invoice.coop, "business": invoice.business}
+        audit_record(
+            actor=None,
+            action="invoice.reminder_sent",
+            subject=invoice,
+            coop=invoice.coop,
+            data={"step_days": step, "amount_due": str(due.amount), "to": reminder.sent_to},
+        )
+        context = {
+            "invoice": invoice,
+            "amount_due": due,
+            "overdue_days": overdue_days,
+            "step": step,
+            "pay_url": invoice_pay_url(invoice),
+            "coop": invoice.coop,
+            "business": invoice.business,
+        }
         transaction.on_commit(lambda: _mail(reminder.sent_to, context), robust=True)
     return reminder
 

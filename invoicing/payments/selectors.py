@@ -9,8 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Count as models_count
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
@@ -120,7 +119,9 @@ def invoice_payment_status_map(invoices: list[Invoice], *, today: dt.date) -> di
     ids = [i.pk for i in invoices]
     settlements = {s.invoice_id: s for s in InvoiceSettlement.objects.filter(invoice_id__in=ids)}
     credited = dict(
-        CreditNote.objects.filter(invoice_id__in=ids).values("invoice_id").annotate(s=Sum("total_gross"))
+        CreditNote.objects.filter(invoice_id__in=ids)
+        .values("invoice_id")
+        .annotate(s=Sum("total_gross"))
         .values_list("invoice_id", "s")
     )
     return {i.pk: _status(i, settlements.get(i.pk), Decimal(credited.get(i.pk) or 0), today) for i in invoices}
@@ -137,7 +138,8 @@ def anomaly_get_for_coop(*, coop: Cooperative, anomaly_id: int) -> PaymentAnomal
 
 def payment_list_recent(*, coop: Cooperative, limit: int = 50) -> list[Payment]:
     return list(
-        Payment.objects.filter(coop=coop).select_related("invoice", "invoice__business", "recorded_by")
+        Payment.objects.filter(coop=coop)
+        .select_related("invoice", "invoice__business", "recorded_by")
         .order_by("-received_on", "-id")[:limit]
     )
 
@@ -145,7 +147,8 @@ def payment_list_recent(*, coop: Cooperative, limit: int = 50) -> list[Payment]:
 def bank_line_list_unmatched(*, coop: Cooperative, limit: int = 200) -> list[BankStatementLine]:
     return list(
         BankStatementLine.objects.filter(coop=coop, status=BankStatementLine.Status.UNMATCHED)
-        .select_related("invoice", "statement").order_by("-booked_on", "-id")[:limit]
+        .select_related("invoice", "statement")
+        .order_by("-booked_on", "-id")[:limit]
     )
 
 
@@ -159,14 +162,16 @@ def stripe_account_get(*, coop: Cooperative) -> StripeAccount | None:
 
 def payout_batch_list(*, coop: Cooperative) -> list[PayoutBatch]:
     return list(
-        PayoutBatch.objects.filter(coop=coop).select_related("prepared_by", "approved_by")
+        PayoutBatch.objects.filter(coop=coop)
+        .select_related("prepared_by", "approved_by")
         .order_by("-prepared_at", "-id")[:200]
     )
 
 
 def payout_batch_get_for_coop(*, coop: Cooperative, batch_id: int) -> PayoutBatch | None:
     return (
-        PayoutBatch.objects.filter(coop=coop, pk=batch_id).select_related("prepared_by", "approved_by", "coop")
+        PayoutBatch.objects.filter(coop=coop, pk=batch_id)
+        .select_related("prepared_by", "approved_by", "coop")
         .prefetch_related(Prefetch("items", queryset=PayoutItem.objects.select_related("member").order_by("id")))
         .first()
     )
@@ -192,13 +197,16 @@ def dso_per_business(*, coop: Cooperative, today: dt.date, window_days: int = 90
     """
     since = today - dt.timedelta(days=window_days)
     invoices = list(
-        Invoice.objects.filter(coop=coop).exclude(status=Invoice.Status.CREDITED)
+        Invoice.objects.filter(coop=coop)
+        .exclude(status=Invoice.Status.CREDITED)
         .filter(Q(issue_date__gte=since) | ~Q(settlement__status=InvoiceSettlement.Status.PAID))
     )
     ids = [i.pk for i in invoices]
     settlements = {s.invoice_id: s for s in InvoiceSettlement.objects.filter(invoice_id__in=ids)}
     credited = dict(
-        CreditNote.objects.filter(invoice_id__in=ids).values("invoice_id").annotate(s=Sum("total_gross"))
+        CreditNote.objects.filter(invoice_id__in=ids)
+        .values("invoice_id")
+        .annotate(s=Sum("total_gross"))
         .values_list("invoice_id", "s")
     )
     names: dict[int, str] = {}
@@ -225,11 +233,17 @@ def dso_per_business(*, coop: Cooperative, today: dt.date, window_days: int = 90
         sales = invoiced[business_id]
         dso = (outstanding[business_id] / sales * window_days).quantize(Decimal("0.1")) if sales > 0 else None
         days = pay_days[business_id]
-        rows.append(BusinessDso(
-            business_id=business_id, business_name=names[business_id], invoiced=eur(sales),
-            outstanding=eur(outstanding[business_id]), overdue=eur(overdue[business_id]), dso_days=dso,
-            average_days_to_pay=(Decimal(sum(days)) / len(days)).quantize(Decimal("0.1")) if days else None,
-        ))
+        rows.append(
+            BusinessDso(
+                business_id=business_id,
+                business_name=names[business_id],
+                invoiced=eur(sales),
+                outstanding=eur(outstanding[business_id]),
+                overdue=eur(overdue[business_id]),
+                dso_days=dso,
+                average_days_to_pay=(Decimal(sum(days)) / len(days)).quantize(Decimal("0.1")) if days else None,
+            )
+        )
     return rows
 
 
@@ -260,11 +274,13 @@ def payment_integrity_check(*, coop: Cooperative | None = None) -> PaymentIntegr
         row["transaction__reference"]: Decimal(row["d"] or 0) - Decimal(row["c"] or 0)
         for row in legs.values("transaction__reference").annotate(d=Sum("debit"), c=Sum("credit"))
     }
-    credited = dict(CreditNote.objects.values("invoice_id").annotate(s=Sum("total_gross"))
-                    .values_list("invoice_id", "s"))
+    credited = dict(
+        CreditNote.objects.values("invoice_id").annotate(s=Sum("total_gross")).values_list("invoice_id", "s")
+    )
     paid = dict(Payment.objects.values("invoice_id").annotate(s=Sum("amount")).values_list("invoice_id", "s"))
-    refunded = dict(Payment.objects.values("invoice_id").annotate(s=Sum("amount_refunded"))
-                    .values_list("invoice_id", "s"))
+    refunded = dict(
+        Payment.objects.values("invoice_id").annotate(s=Sum("amount_refunded")).values_list("invoice_id", "s")
+    )
     double, odd = [], []
     for invoice in invoices:
         owed = Decimal(invoice.total_gross.amount) - Decimal(credited.get(invoice.pk) or 0)
@@ -277,6 +293,7 @@ def payment_integrity_check(*, coop: Cooperative | None = None) -> PaymentIntegr
     payments = Payment.objects.filter(method=Payment.Method.STRIPE)
     if coop is not None:
         payments = payments.filter(coop=coop)
-    twice = list(payments.values("reference").annotate(n=models_count("id")).filter(n__gt=1)
-                 .values_list("reference", flat=True))
+    twice = list(
+        payments.values("reference").annotate(n=Count("id")).filter(n__gt=1).values_list("reference", flat=True)
+    )
     return PaymentIntegrity(double_credited=double, intents_paid_twice=twice, not_total_or_zero=odd)

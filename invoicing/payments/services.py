@@ -89,8 +89,11 @@ def stripe_account_set(
     """
     checks = (
         (publishable_key, ("pk_live_", "pk_test_"), _("A publishable key starts with pk_live_ or pk_test_.")),
-        (secret_key, ("sk_live_", "sk_test_", "rk_live_", "rk_test_"),
-         _("A secret key starts with sk_live_, sk_test_, rk_live_ or rk_test_.")),
+        (
+            secret_key,
+            ("sk_live_", "sk_test_", "rk_live_", "rk_test_"),
+            _("A secret key starts with sk_live_, sk_test_, rk_live_ or rk_test_."),
+        ),
         (webhook_secret, ("whsec_",), _("A webhook signing secret starts with whsec_.")),
     )
     for value, prefixes, message in checks:
@@ -99,8 +102,11 @@ def stripe_account_set(
     with transaction.atomic():
         account, _created = StripeAccount.objects.select_for_update().get_or_create(coop=coop)
         changed = []
-        for field, value in (("publishable_key", publishable_key), ("secret_key", secret_key),
-                             ("webhook_secret", webhook_secret)):
+        for field, value in (
+            ("publishable_key", publishable_key),
+            ("secret_key", secret_key),
+            ("webhook_secret", webhook_secret),
+        ):
             if value:
                 setattr(account, f"{field}_encrypted", secret_encrypt(value.strip()))
                 setattr(account, f"{field}_hint", secret_hint(value.strip()))
@@ -108,8 +114,9 @@ def stripe_account_set(
         account.updated_by = actor
         account.save()
         # Never the secrets themselves, not even in the audit trail: only which ones changed.
-        audit_record(actor=actor, action="payments.stripe_keys_set", subject=account, coop=coop,
-                     data={"changed": changed})
+        audit_record(
+            actor=actor, action="payments.stripe_keys_set", subject=account, coop=coop, data={"changed": changed}
+        )
     return account
 
 
@@ -168,8 +175,17 @@ def _settlement_refresh(invoice: Invoice, settlement: InvoiceSettlement, *, on: 
         settlement.paid_on = on or timezone.localdate()
     elif status != InvoiceSettlement.Status.PAID:
         settlement.paid_on = None
-    settlement.save(update_fields=["amount_paid", "amount_paid_currency", "amount_refunded",
-                                   "amount_refunded_currency", "status", "paid_on", "updated_at"])
+    settlement.save(
+        update_fields=[
+            "amount_paid",
+            "amount_paid_currency",
+            "amount_refunded",
+            "amount_refunded_currency",
+            "status",
+            "paid_on",
+            "updated_at",
+        ]
+    )
     # The status change is audited by the caller, in the same row as the money change that caused it.
     return str(old), str(status)
 
@@ -201,7 +217,9 @@ def _account(coop: Cooperative, code: str, *, business_id: int | None = None, na
 
 def _refuse_if_not_payable(invoice: Invoice, due: Money) -> None:
     if invoice.status == Invoice.Status.CREDITED:
-        raise InvoiceNotPayable(_("Invoice %(number)s has been credited; nothing is owed.") % {"number": invoice.number})
+        raise InvoiceNotPayable(
+            _("Invoice %(number)s has been credited; nothing is owed.") % {"number": invoice.number}
+        )
     if due.amount <= 0:
         raise InvoiceNotPayable(_("Invoice %(number)s has already been paid.") % {"number": invoice.number})
 
@@ -228,9 +246,14 @@ def checkout_start(
         _refuse_if_not_payable(invoice, due)
         recent = timezone.now() - dt.timedelta(hours=CHECKOUT_REUSE_HOURS)
         reusable = (
-            CheckoutAttempt.objects.filter(invoice=invoice, amount=due, created_at__gte=recent,
-                                           status__in=[CheckoutAttempt.Status.OPEN, CheckoutAttempt.Status.PENDING])
-            .order_by("-attempt").first()
+            CheckoutAttempt.objects.filter(
+                invoice=invoice,
+                amount=due,
+                created_at__gte=recent,
+                status__in=[CheckoutAttempt.Status.OPEN, CheckoutAttempt.Status.PENDING],
+            )
+            .order_by("-attempt")
+            .first()
         )
         if reusable is not None and reusable.status == CheckoutAttempt.Status.OPEN and reusable.checkout_url:
             return CheckoutStart(attempt=reusable, url=reusable.checkout_url)
@@ -239,23 +262,42 @@ def checkout_start(
             # A PENDING attempt (a crash between commit and the Stripe call) is retried with its own
             # key: Stripe returns the session it may already have made instead of a second one.
             reusable = CheckoutAttempt.objects.create(
-                coop_id=invoice.coop_id, invoice=invoice, attempt=number, amount=due,
+                coop_id=invoice.coop_id,
+                invoice=invoice,
+                attempt=number,
+                amount=due,
                 idempotency_key=f"wijkwerk-invoice-{invoice.pk}-checkout-{number}",
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
-            audit_record(actor=actor, action="payments.checkout_requested", subject=invoice, coop=invoice.coop,
-                         data={"attempt": number, "amount": str(due.amount)})
+            audit_record(
+                actor=actor,
+                action="payments.checkout_requested",
+                subject=invoice,
+                coop=invoice.coop,
+                data={"attempt": number, "amount": str(due.amount)},
+            )
     attempt = reusable
     keys = stripe_keys_for(invoice.coop)
     methods = list(getattr(settings, "STRIPE_PAYMENT_METHODS", ["ideal", "card", "sepa_debit"]))
-    metadata = {"invoice_id": str(invoice.pk), "invoice_number": invoice.number,
-                "coop": invoice.coop.slug, "attempt_id": str(attempt.pk)}
+    metadata = {
+        "invoice_id": str(invoice.pk),
+        "invoice_number": invoice.number,
+        "coop": invoice.coop.slug,
+        "attempt_id": str(attempt.pk),
+    }
     try:
         session = stripe_gateway.checkout_session_create(
-            keys=keys, amount_cents=cents(attempt.amount), currency="eur",
-            description=_("Invoice %(number)s") % {"number": invoice.number}, payment_methods=methods,
-            success_url=success_url, cancel_url=cancel_url, metadata=metadata,
-            client_reference_id=str(invoice.pk), customer_email=invoice.business.billing_email, locale=locale,
+            keys=keys,
+            amount_cents=cents(attempt.amount),
+            currency="eur",
+            description=_("Invoice %(number)s") % {"number": invoice.number},
+            payment_methods=methods,
+            success_url=success_url,
+            cancel_url=cancel_url,
+            metadata=metadata,
+            client_reference_id=str(invoice.pk),
+            customer_email=invoice.business.billing_email,
+            locale=locale,
             idempotency_key=attempt.idempotency_key,
         )
     except stripe_gateway.StripeUnavailable as exc:
@@ -269,7 +311,9 @@ def checkout_start(
         ) from exc
     with transaction.atomic():
         CheckoutAttempt.objects.filter(pk=attempt.pk).update(
-            status=CheckoutAttempt.Status.OPEN, stripe_session_id=session.id, checkout_url=session.url,
+            status=CheckoutAttempt.Status.OPEN,
+            stripe_session_id=session.id,
+            checkout_url=session.url,
             updated_at=timezone.now(),
         )
     attempt.refresh_from_db()
@@ -285,18 +329,30 @@ class PaymentOutcome:
 
 
 def anomaly_record(
-    *, coop: Cooperative, kind: str, source: str, description: str, invoice: Invoice | None = None,
+    *,
+    coop: Cooperative,
+    kind: str,
+    source: str,
+    description: str,
+    invoice: Invoice | None = None,
     data: dict[str, Any] | None = None,
 ) -> PaymentAnomaly:
     """Record something a coordinator must look at (once per kind and source). Returns it."""
     with transaction.atomic():
         anomaly, created = PaymentAnomaly.objects.get_or_create(
-            coop=coop, kind=kind, source=source[:120],
+            coop=coop,
+            kind=kind,
+            source=source[:120],
             defaults={"invoice": invoice, "description": description[:300], "data": data or {}},
         )
         if created:
-            audit_record(actor=None, action="payments.anomaly_recorded", subject=anomaly, coop=coop,
-                         data={"kind": kind, "source": source, "invoice": invoice.number if invoice else None})
+            audit_record(
+                actor=None,
+                action="payments.anomaly_recorded",
+                subject=anomaly,
+                coop=coop,
+                data={"kind": kind, "source": source, "invoice": invoice.number if invoice else None},
+            )
     return anomaly
 
 
@@ -309,8 +365,13 @@ def anomaly_resolve(*, anomaly: PaymentAnomaly, actor: Any, note: str) -> Paymen
             locked.resolved_by = actor
             locked.resolution_note = note[:300]
             locked.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
-            audit_record(actor=actor, action="payments.anomaly_resolved", subject=locked, coop=locked.coop,
-                         data={"note": note[:300]})
+            audit_record(
+                actor=actor,
+                action="payments.anomaly_resolved",
+                subject=locked,
+                coop=locked.coop,
+                data={"note": note[:300]},
+            )
     return locked
 
 
@@ -321,15 +382,26 @@ def _post_payment(
     debit_account = _account(coop, debit_code)
     receivable = _account(coop, AccountCode.RECEIVABLE, business_id=invoice.business_id, name=str(invoice.business))
     return ledger_post(
-        coop=coop, occurred_on=on, description=description,
+        coop=coop,
+        occurred_on=on,
+        description=description,
         legs=[Leg(account=debit_account, debit=amount), Leg(account=receivable, credit=amount)],
-        actor=actor, reference=invoice, idempotency_key=key,
+        actor=actor,
+        reference=invoice,
+        idempotency_key=key,
     )
 
 
 def payment_record_stripe(
-    *, invoice_id: int, payment_intent_id: str, amount_cents: int, currency: str, received_on: dt.date,
-    expected_cents: int | None, source: str, coop_id: int | None = None,
+    *,
+    invoice_id: int,
+    payment_intent_id: str,
+    amount_cents: int,
+    currency: str,
+    received_on: dt.date,
+    expected_cents: int | None,
+    source: str,
+    coop_id: int | None = None,
 ) -> PaymentOutcome:
     """Record one Stripe payment for an invoice: at most once per payment intent.
 
@@ -351,35 +423,57 @@ def payment_record_stripe(
         due = _amount_due(invoice, settlement)
         problem: tuple[str, str] | None = None
         if currency.lower() != "eur":
-            problem = (PaymentAnomaly.Kind.CURRENCY,
-                       _("Payment %(pi)s is in %(cur)s, not euros.") % {"pi": payment_intent_id, "cur": currency.upper()})
+            problem = (
+                PaymentAnomaly.Kind.CURRENCY,
+                _("Payment %(pi)s is in %(cur)s, not euros.") % {"pi": payment_intent_id, "cur": currency.upper()},
+            )
         elif expected_cents is not None and amount_cents != expected_cents:
-            problem = (PaymentAnomaly.Kind.AMOUNT_MISMATCH,
-                       _("Payment %(pi)s is %(got)s, but %(asked)s was asked.")
-                       % {"pi": payment_intent_id, "got": from_cents(amount_cents), "asked": from_cents(expected_cents)})
+            problem = (
+                PaymentAnomaly.Kind.AMOUNT_MISMATCH,
+                _("Payment %(pi)s is %(got)s, but %(asked)s was asked.")
+                % {"pi": payment_intent_id, "got": from_cents(amount_cents), "asked": from_cents(expected_cents)},
+            )
         elif invoice.status == Invoice.Status.CREDITED or due.amount <= 0:
-            problem = (PaymentAnomaly.Kind.NOT_PAYABLE,
-                       _("Payment %(pi)s arrived for invoice %(number)s, which is already paid or credited.")
-                       % {"pi": payment_intent_id, "number": invoice.number})
+            problem = (
+                PaymentAnomaly.Kind.NOT_PAYABLE,
+                _("Payment %(pi)s arrived for invoice %(number)s, which is already paid or credited.")
+                % {"pi": payment_intent_id, "number": invoice.number},
+            )
         elif amount_cents <= 0 or amount_cents > cents(due):
-            problem = (PaymentAnomaly.Kind.AMOUNT_MISMATCH,
-                       _("Payment %(pi)s is %(got)s, but %(due)s is owed.")
-                       % {"pi": payment_intent_id, "got": from_cents(amount_cents), "due": due})
+            problem = (
+                PaymentAnomaly.Kind.AMOUNT_MISMATCH,
+                _("Payment %(pi)s is %(got)s, but %(due)s is owed.")
+                % {"pi": payment_intent_id, "got": from_cents(amount_cents), "due": due},
+            )
         if problem is not None:
-            anomaly_record(coop=invoice.coop, kind=problem[0], source=source, description=problem[1], invoice=invoice,
-                           data={"payment_intent": payment_intent_id, "amount_cents": amount_cents,
-                                 "currency": currency})
+            anomaly_record(
+                coop=invoice.coop,
+                kind=problem[0],
+                source=source,
+                description=problem[1],
+                invoice=invoice,
+                data={"payment_intent": payment_intent_id, "amount_cents": amount_cents, "currency": currency},
+            )
             return PaymentOutcome(None, False, problem[0])
         amount = from_cents(amount_cents)
         txn = _post_payment(
-            invoice=invoice, amount=amount, debit_code=AccountCode.STRIPE_CLEARING, on=received_on,
-            key=f"stripe-payment:{payment_intent_id}", actor=None,
-            description=_("Online payment %(pi)s for invoice %(number)s") % {"pi": payment_intent_id,
-                                                                              "number": invoice.number},
+            invoice=invoice,
+            amount=amount,
+            debit_code=AccountCode.STRIPE_CLEARING,
+            on=received_on,
+            key=f"stripe-payment:{payment_intent_id}",
+            actor=None,
+            description=_("Online payment %(pi)s for invoice %(number)s")
+            % {"pi": payment_intent_id, "number": invoice.number},
         )
         payment = Payment.objects.create(
-            coop_id=invoice.coop_id, invoice=invoice, method=Payment.Method.STRIPE, amount=amount,
-            received_on=received_on, reference=payment_intent_id, stripe_payment_intent_id=payment_intent_id,
+            coop_id=invoice.coop_id,
+            invoice=invoice,
+            method=Payment.Method.STRIPE,
+            amount=amount,
+            received_on=received_on,
+            reference=payment_intent_id,
+            stripe_payment_intent_id=payment_intent_id,
             ledger_transaction=txn,
         )
         old, new = _settlement_refresh(invoice, settlement, on=received_on)
@@ -387,9 +481,19 @@ def payment_record_stripe(
             CheckoutAttempt.objects.filter(invoice=invoice, status=CheckoutAttempt.Status.OPEN).update(
                 status=CheckoutAttempt.Status.COMPLETED, updated_at=timezone.now()
             )
-        audit_record(actor=None, action="payments.payment_recorded", subject=payment, coop=invoice.coop,
-                     data={"invoice": invoice.number, "amount": str(amount.amount), "method": "stripe",
-                           "payment_intent": payment_intent_id, "status": {"old": old, "new": new}})
+        audit_record(
+            actor=None,
+            action="payments.payment_recorded",
+            subject=payment,
+            coop=invoice.coop,
+            data={
+                "invoice": invoice.number,
+                "amount": str(amount.amount),
+                "method": "stripe",
+                "payment_intent": payment_intent_id,
+                "status": {"old": old, "new": new},
+            },
+        )
         # robust: a broker hiccup after commit must not turn an already recorded payment into a 500.
         transaction.on_commit(lambda: _enqueue_fee(payment.pk), robust=True)
     return PaymentOutcome(payment, True)
@@ -402,7 +506,12 @@ def _enqueue_fee(payment_id: int) -> None:
 
 
 def payment_record_manual(
-    *, invoice_id: int, amount: Money, received_on: dt.date, reference: str, actor: Any,
+    *,
+    invoice_id: int,
+    amount: Money,
+    received_on: dt.date,
+    reference: str,
+    actor: Any,
     bank_line_id: int | None = None,
 ) -> Payment:
     """A coordinator records a bank transfer for an invoice (part or all of what is owed).
@@ -426,19 +535,40 @@ def payment_record_manual(
         key = f"bank-line:{bank_line_id}" if bank_line_id else None
         # Without a bank line, each manual entry is its own posting (the form is the guard).
         payment = Payment(
-            coop_id=invoice.coop_id, invoice=invoice, method=Payment.Method.BANK_TRANSFER, amount=eur(amount),
-            received_on=received_on, reference=reference[:200], bank_line_id=bank_line_id, recorded_by=actor,
+            coop_id=invoice.coop_id,
+            invoice=invoice,
+            method=Payment.Method.BANK_TRANSFER,
+            amount=eur(amount),
+            received_on=received_on,
+            reference=reference[:200],
+            bank_line_id=bank_line_id,
+            recorded_by=actor,
         )
         payment.ledger_transaction = _post_payment(
-            invoice=invoice, amount=eur(amount), debit_code=AccountCode.BANK, on=received_on, key=key or "",
-            actor=actor, description=_("Bank transfer for invoice %(number)s: %(ref)s")
+            invoice=invoice,
+            amount=eur(amount),
+            debit_code=AccountCode.BANK,
+            on=received_on,
+            key=key or "",
+            actor=actor,
+            description=_("Bank transfer for invoice %(number)s: %(ref)s")
             % {"number": invoice.number, "ref": reference[:100]},
         )
         payment.save()
         old, new = _settlement_refresh(invoice, settlement, on=received_on)
-        audit_record(actor=actor, action="payments.payment_recorded", subject=payment, coop=invoice.coop,
-                     data={"invoice": invoice.number, "amount": str(amount.amount), "method": "bank_transfer",
-                           "reference": reference[:200], "status": {"old": old, "new": new}})
+        audit_record(
+            actor=actor,
+            action="payments.payment_recorded",
+            subject=payment,
+            coop=invoice.coop,
+            data={
+                "invoice": invoice.number,
+                "amount": str(amount.amount),
+                "method": "bank_transfer",
+                "reference": reference[:200],
+                "status": {"old": old, "new": new},
+            },
+        )
     return payment
 
 
@@ -451,17 +581,22 @@ def payment_fee_record(*, payment_id: int, fee_cents: int) -> Payment:
         fee = from_cents(fee_cents)
         coop = payment.coop
         txn = ledger_post(
-            coop=coop, occurred_on=payment.received_on,
+            coop=coop,
+            occurred_on=payment.received_on,
             description=_("Stripe fee on %(pi)s") % {"pi": payment.stripe_payment_intent_id},
-            legs=[Leg(account=_account(coop, AccountCode.FEES), debit=fee),
-                  Leg(account=_account(coop, AccountCode.STRIPE_CLEARING), credit=fee)],
-            reference=payment.invoice, idempotency_key=f"stripe-fee:{payment.stripe_payment_intent_id}",
+            legs=[
+                Leg(account=_account(coop, AccountCode.FEES), debit=fee),
+                Leg(account=_account(coop, AccountCode.STRIPE_CLEARING), credit=fee),
+            ],
+            reference=payment.invoice,
+            idempotency_key=f"stripe-fee:{payment.stripe_payment_intent_id}",
         )
         payment.fee = fee
         payment.fee_transaction = txn
         payment.save(update_fields=["fee", "fee_transaction"])
-        audit_record(actor=None, action="payments.fee_recorded", subject=payment, coop=coop,
-                     data={"fee": str(fee.amount)})
+        audit_record(
+            actor=None, action="payments.fee_recorded", subject=payment, coop=coop, data={"fee": str(fee.amount)}
+        )
     return payment
 
 
@@ -470,8 +605,9 @@ def payment_fee_fetch_and_record(*, payment_id: int) -> Payment:
     payment = Payment.objects.select_related("coop").get(pk=payment_id)
     if payment.fee_transaction_id is not None or not payment.stripe_payment_intent_id:
         return payment
-    fee = stripe_gateway.payment_fee_cents(keys=stripe_keys_for(payment.coop),
-                                           payment_intent_id=payment.stripe_payment_intent_id)
+    fee = stripe_gateway.payment_fee_cents(
+        keys=stripe_keys_for(payment.coop), payment_intent_id=payment.stripe_payment_intent_id
+    )
     if fee is None:
         return payment
     return payment_fee_record(payment_id=payment_id, fee_cents=fee)
@@ -496,22 +632,40 @@ def refund_record_stripe(
         amount = eur(delta)
         coop = invoice.coop
         txn = ledger_post(
-            coop=coop, occurred_on=on,
-            description=_("Refund on %(pi)s for invoice %(number)s") % {"pi": payment_intent_id,
-                                                                         "number": invoice.number},
-            legs=[Leg(account=_account(coop, AccountCode.RECEIVABLE, business_id=invoice.business_id,
-                               name=str(invoice.business)), debit=amount),
-                  Leg(account=_account(coop, AccountCode.STRIPE_CLEARING), credit=amount)],
-            reference=invoice, idempotency_key=f"stripe-refund:{payment_intent_id}:{cents(eur(target))}",
+            coop=coop,
+            occurred_on=on,
+            description=_("Refund on %(pi)s for invoice %(number)s")
+            % {"pi": payment_intent_id, "number": invoice.number},
+            legs=[
+                Leg(
+                    account=_account(
+                        coop, AccountCode.RECEIVABLE, business_id=invoice.business_id, name=str(invoice.business)
+                    ),
+                    debit=amount,
+                ),
+                Leg(account=_account(coop, AccountCode.STRIPE_CLEARING), credit=amount),
+            ],
+            reference=invoice,
+            idempotency_key=f"stripe-refund:{payment_intent_id}:{cents(eur(target))}",
         )
-        refund = Refund.objects.create(coop=coop, payment=payment, amount=amount, refunded_total_after=eur(target),
-                                       stripe_charge_id=charge_id, ledger_transaction=txn)
+        refund = Refund.objects.create(
+            coop=coop,
+            payment=payment,
+            amount=amount,
+            refunded_total_after=eur(target),
+            stripe_charge_id=charge_id,
+            ledger_transaction=txn,
+        )
         payment.amount_refunded = eur(target)
         payment.save(update_fields=["amount_refunded"])
         old, new = _settlement_refresh(invoice, _settlement_locked(invoice), on=on)
-        audit_record(actor=None, action="payments.refund_recorded", subject=payment, coop=coop,
-                     data={"amount": str(amount.amount), "refunded_total": str(target),
-                           "status": {"old": old, "new": new}})
+        audit_record(
+            actor=None,
+            action="payments.refund_recorded",
+            subject=payment,
+            coop=coop,
+            data={"amount": str(amount.amount), "refunded_total": str(target), "status": {"old": old, "new": new}},
+        )
     return refund
 
 
@@ -519,6 +673,10 @@ def payment_method_labels() -> list[str]:
     """How the configured Stripe payment methods are named on the pay page."""
     from django.utils.translation import gettext_lazy
 
-    names = {"ideal": gettext_lazy("iDEAL | Wero"), "card": gettext_lazy("Card"),
-             "sepa_debit": gettext_lazy("SEPA Direct Debit"), "bancontact": "Bancontact"}
+    names = {
+        "ideal": gettext_lazy("iDEAL | Wero"),
+        "card": gettext_lazy("Card"),
+        "sepa_debit": gettext_lazy("SEPA Direct Debit"),
+        "bancontact": "Bancontact",
+    }
     return [str(names.get(m, m)) for m in getattr(settings, "STRIPE_PAYMENT_METHODS", [])]

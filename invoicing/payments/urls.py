@@ -12,11 +12,15 @@ urlpatterns = [
     path("payments/webhooks/stripe/<slug:coop_slug>/", views.stripe_webhook, name="stripe_webhook"),
     # Office.
     path("office/payments/", views.office_payments, name="office_payments"),
-    path("office/payments/invoices/<int:invoice_id>/record/", views.office_payment_record,
-         name="office_payment_record"),
+    path(
+        "office/payments/invoices/<int:invoice_id>/record/", views.office_payment_record, name="office_payment_record"
+    ),
     path("office/payments/bank-import/", views.office_bank_import, name="office_bank_import"),
-    path("office/payments/anomalies/<int:anomaly_id>/resolve/", views.office_anomaly_resolve,
-         name="office_anomaly_resolve"),
+    path(
+        "office/payments/anomalies/<int:anomaly_id>/resolve/",
+        views.office_anomaly_resolve,
+        name="office_anomaly_resolve",
+    ),
     path("office/payments/stripe/", views.office_stripe_account, name="office_stripe_account"),
     path("office/payments/days-outstanding/", views.office_dso, name="office_dso"),
     path("office/payouts/", views.office_payout_list, name="office_payout_list"),

@@ -34,24 +34,38 @@ def _pay_page(request: HttpRequest, invoice: Invoice, pay_url: str) -> HttpRespo
     error = ""
     if request.method == "POST":
         if not summary.is_payable:
-            error = (_("This invoice has been credited; nothing is owed.") if summary.status == "credited"
-                     else _("This invoice has already been paid. Thank you!"))
+            error = (
+                _("This invoice has been credited; nothing is owed.")
+                if summary.status == "credited"
+                else _("This invoice has already been paid. Thank you!")
+            )
         else:
             absolute = request.build_absolute_uri(pay_url)
             try:
                 started = services.checkout_start(
-                    invoice_id=invoice.pk, actor=request.user, locale=(translation.get_language() or "nl")[:2],
-                    success_url=f"{absolute}?result=success", cancel_url=f"{absolute}?result=cancel",
+                    invoice_id=invoice.pk,
+                    actor=request.user,
+                    locale=(translation.get_language() or "nl")[:2],
+                    success_url=f"{absolute}?result=success",
+                    cancel_url=f"{absolute}?result=cancel",
                 )
             except PaymentError as exc:
                 error = str(exc)
             else:
                 return HttpResponseRedirect(started.url)
     result = request.GET.get("result", "")
-    return render(request, "invoicing/payments/invoice_pay.html", {
-        "summary": summary, "invoice": invoice, "error": error, "result": result,
-        "methods": services.payment_method_labels(),
-    }, status=503 if error and request.method == "POST" and summary.is_payable else 200)
+    return render(
+        request,
+        "invoicing/payments/invoice_pay.html",
+        {
+            "summary": summary,
+            "invoice": invoice,
+            "error": error,
+            "result": result,
+            "methods": services.payment_method_labels(),
+        },
+        status=503 if error and request.method == "POST" and summary.is_payable else 200,
+    )
 
 
 @login_required
@@ -99,13 +113,17 @@ def _office(request: HttpRequest, *, coordinator: bool = False, board: bool = Fa
 @login_required
 def office_payments(request: HttpRequest) -> HttpResponse:
     coop = _office(request)
-    return render(request, "invoicing/payments/payment_overview.html", {
-        "coop": coop,
-        "anomalies": list(selectors.anomaly_list_open(coop=coop)[:100]),
-        "payments": selectors.payment_list_recent(coop=coop),
-        "unmatched": selectors.bank_line_list_unmatched(coop=coop, limit=20),
-        "resolve_form": ResolveAnomalyForm(),
-    })
+    return render(
+        request,
+        "invoicing/payments/payment_overview.html",
+        {
+            "coop": coop,
+            "anomalies": list(selectors.anomaly_list_open(coop=coop)[:100]),
+            "payments": selectors.payment_list_recent(coop=coop),
+            "unmatched": selectors.bank_line_list_unmatched(coop=coop, limit=20),
+            "resolve_form": ResolveAnomalyForm(),
+        },
+    )
 
 
 @login_required
@@ -115,13 +133,16 @@ def office_payment_record(request: HttpRequest, invoice_id: int) -> HttpResponse
     if invoice is None:
         raise Http404
     summary = selectors.invoice_payment_summary(invoice, today=timezone.localdate())
-    form = ManualPaymentForm(request.POST or None, initial={"received_on": timezone.localdate(),
-                                                              "amount": summary.due.amount})
+    form = ManualPaymentForm(
+        request.POST or None, initial={"received_on": timezone.localdate(), "amount": summary.due.amount}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.payment_record_manual(
-                invoice_id=invoice.pk, amount=eur(form.cleaned_data["amount"]),
-                received_on=form.cleaned_data["received_on"], reference=form.cleaned_data["reference"],
+                invoice_id=invoice.pk,
+                amount=eur(form.cleaned_data["amount"]),
+                received_on=form.cleaned_data["received_on"],
+                reference=form.cleaned_data["reference"],
                 actor=request.user,
             )
         except PaymentError as exc:
@@ -129,8 +150,9 @@ def office_payment_record(request: HttpRequest, invoice_id: int) -> HttpResponse
         else:
             messages.success(request, _("The payment was recorded."))
             return redirect("payments:office_payment_record", invoice_id=invoice.pk)
-    return render(request, "invoicing/payments/payment_record.html",
-                  {"form": form, "invoice": invoice, "summary": summary})
+    return render(
+        request, "invoicing/payments/payment_record.html", {"form": form, "invoice": invoice, "summary": summary}
+    )
 
 
 @login_required
@@ -141,14 +163,22 @@ def office_bank_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = bank.bank_statement_import(coop=coop, actor=request.user, filename=upload.name,
-                                                content=upload.read())
+            result = bank.bank_statement_import(
+                coop=coop, actor=request.user, filename=upload.name, content=upload.read()
+            )
         except BankImportError as exc:
             form.add_error("file", str(exc))
-    return render(request, "invoicing/payments/bank_import.html", {
-        "form": form, "result": result, "unmatched": selectors.bank_line_list_unmatched(coop=coop),
-        "status": 400 if form.errors else 200,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "invoicing/payments/bank_import.html",
+        {
+            "form": form,
+            "result": result,
+            "unmatched": selectors.bank_line_list_unmatched(coop=coop),
+            "status": 400 if form.errors else 200,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -179,50 +209,77 @@ def office_stripe_account(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The Stripe keys were saved. They are stored encrypted and not shown again."))
             return redirect("payments:office_stripe_account")
-    return render(request, "invoicing/payments/stripe_account_form.html", {
-        "form": form, "account": selectors.stripe_account_get(coop=coop), "coop": coop,
-        "webhook_url": request.build_absolute_uri(reverse("payments:stripe_webhook", kwargs={"coop_slug": coop.slug})),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "invoicing/payments/stripe_account_form.html",
+        {
+            "form": form,
+            "account": selectors.stripe_account_get(coop=coop),
+            "coop": coop,
+            "webhook_url": request.build_absolute_uri(
+                reverse("payments:stripe_webhook", kwargs={"coop_slug": coop.slug})
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def office_dso(request: HttpRequest) -> HttpResponse:
     coop = _office(request)
-    return render(request, "invoicing/payments/dso_list.html", {
-        "coop": coop, "rows": selectors.dso_per_business(coop=coop, today=timezone.localdate()), "window_days": 90,
-    })
+    return render(
+        request,
+        "invoicing/payments/dso_list.html",
+        {
+            "coop": coop,
+            "rows": selectors.dso_per_business(coop=coop, today=timezone.localdate()),
+            "window_days": 90,
+        },
+    )
 
 
 # --- payouts ----------------------------------------------------------------------------------------
 @login_required
 def office_payout_list(request: HttpRequest) -> HttpResponse:
     coop = _office(request)
-    return render(request, "invoicing/payments/payout_list.html", {
-        "coop": coop, "batches": selectors.payout_batch_list(coop=coop),
-        "can_prepare": rules.is_coordinator(request.user, coop.pk),
-    })
+    return render(
+        request,
+        "invoicing/payments/payout_list.html",
+        {
+            "coop": coop,
+            "batches": selectors.payout_batch_list(coop=coop),
+            "can_prepare": rules.is_coordinator(request.user, coop.pk),
+        },
+    )
 
 
 @login_required
 def office_payout_prepare(request: HttpRequest) -> HttpResponse:
     coop = _office(request, coordinator=True)
     today = timezone.localdate()
-    form = PayoutPrepareForm(request.POST or None, initial={
-        "period_start": today.replace(day=1), "period_end": today, "execution_date": today,
-    })
+    form = PayoutPrepareForm(
+        request.POST or None,
+        initial={
+            "period_start": today.replace(day=1),
+            "period_end": today,
+            "execution_date": today,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             batch = payouts.payout_batch_prepare(
-                coop=coop, actor=request.user, period_start=form.cleaned_data["period_start"],
-                period_end=form.cleaned_data["period_end"], execution_date=form.cleaned_data["execution_date"],
+                coop=coop,
+                actor=request.user,
+                period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"],
+                execution_date=form.cleaned_data["execution_date"],
             )
         except PayoutError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The batch was prepared. Another board member must now approve it."))
             return redirect("payments:office_payout_detail", batch_id=batch.pk)
-    return render(request, "invoicing/payments/payout_prepare.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(request, "invoicing/payments/payout_prepare.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def _batch(request: HttpRequest, batch_id: int) -> tuple[Cooperative, PayoutBatch]:
@@ -236,33 +293,53 @@ def _batch(request: HttpRequest, batch_id: int) -> tuple[Cooperative, PayoutBatc
 @login_required
 def office_payout_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     coop, batch = _batch(request, batch_id)
-    return render(request, "invoicing/payments/payout_detail.html", {
-        "batch": batch, "items": list(batch.items.all()),
-        "is_board": rules.is_board(request.user, coop.pk),
-        "is_preparer": batch.prepared_by_id == request.user.pk,
-    })
+    return render(
+        request,
+        "invoicing/payments/payout_detail.html",
+        {
+            "batch": batch,
+            "items": list(batch.items.all()),
+            "is_board": rules.is_board(request.user, coop.pk),
+            "is_preparer": batch.prepared_by_id == request.user.pk,
+        },
+    )
 
 
 @login_required
 @require_POST
 def office_payout_action(request: HttpRequest, batch_id: int, action: str) -> HttpResponse:
     _coop, batch = _batch(request, batch_id)
-    service = {"approve": payouts.payout_batch_approve, "cancel": payouts.payout_batch_cancel,
-               "sent": payouts.payout_batch_mark_sent}.get(action)
+    service = {
+        "approve": payouts.payout_batch_approve,
+        "cancel": payouts.payout_batch_cancel,
+        "sent": payouts.payout_batch_mark_sent,
+    }.get(action)
     if service is None:
         raise Http404
     try:
         service(batch_id=batch.pk, actor=request.user)
     except PayoutError as exc:
         messages.error(request, str(exc))
-        return render(request, "invoicing/payments/payout_detail.html", {
-            "batch": batch, "items": list(batch.items.all()), "error": str(exc),
-            "is_board": rules.is_board(request.user, batch.coop_id),
-            "is_preparer": batch.prepared_by_id == request.user.pk,
-        }, status=400)
-    messages.success(request, {"approve": _("Approved. The SEPA file is ready to download."),
-                               "cancel": _("The batch was cancelled."),
-                               "sent": _("Marked as sent to the bank.")}[action])
+        return render(
+            request,
+            "invoicing/payments/payout_detail.html",
+            {
+                "batch": batch,
+                "items": list(batch.items.all()),
+                "error": str(exc),
+                "is_board": rules.is_board(request.user, batch.coop_id),
+                "is_preparer": batch.prepared_by_id == request.user.pk,
+            },
+            status=400,
+        )
+    messages.success(
+        request,
+        {
+            "approve": _("Approved. The SEPA file is ready to download."),
+            "cancel": _("The batch was cancelled."),
+            "sent": _("Marked as sent to the bank."),
+        }[action],
+    )
     return redirect("payments:office_payout_detail", batch_id=batch.pk)
 
 
@@ -271,5 +348,9 @@ def office_payout_download(request: HttpRequest, batch_id: int) -> HttpResponse:
     _coop, batch = _batch(request, batch_id)
     if not batch.sepa_file or batch.status == PayoutBatch.Status.CANCELLED:
         raise Http404
-    return FileResponse(batch.sepa_file.open("rb"), as_attachment=True,
-                        filename=f"sepa-{batch.coop.slug}-{batch.pk}.xml", content_type="application/xml")
+    return FileResponse(
+        batch.sepa_file.open("rb"),
+        as_attachment=True,
+        filename=f"sepa-{batch.coop.slug}-{batch.pk}.xml",
+        content_type="application/xml",
+    )

@@ -65,15 +65,24 @@ def _expected_cents(coop: Cooperative, metadata: dict[str, Any] | None) -> int |
 
 def _unknown_invoice(coop: Cooperative, event: stripe_gateway.StripeEvent) -> tuple[str, str]:
     services.anomaly_record(
-        coop=coop, kind=PaymentAnomaly.Kind.UNKNOWN_INVOICE, source=event.id,
+        coop=coop,
+        kind=PaymentAnomaly.Kind.UNKNOWN_INVOICE,
+        source=event.id,
         description=f"{event.type}: no invoice of this coop in the metadata",
         data={"metadata": event.object.get("metadata") or {}},
     )
     return Outcome.ANOMALY, "unknown invoice"
 
 
-def _paid(coop: Cooperative, event: stripe_gateway.StripeEvent, *, pi: str | None, amount: int,
-          currency: str, metadata: dict[str, Any]) -> tuple[str, str]:
+def _paid(
+    coop: Cooperative,
+    event: stripe_gateway.StripeEvent,
+    *,
+    pi: str | None,
+    amount: int,
+    currency: str,
+    metadata: dict[str, Any],
+) -> tuple[str, str]:
     if not pi:
         return Outcome.IGNORED, "no payment intent"
     invoice_id = _invoice_id(coop, metadata, check=False)
@@ -81,8 +90,13 @@ def _paid(coop: Cooperative, event: stripe_gateway.StripeEvent, *, pi: str | Non
         return _unknown_invoice(coop, event)
     # The lock query itself is scoped to the coop: another coop's invoice is simply not found.
     result = services.payment_record_stripe(
-        invoice_id=invoice_id, payment_intent_id=pi, amount_cents=amount, currency=currency or "",
-        received_on=_day(event.created), expected_cents=_expected_cents(coop, metadata), source=event.id,
+        invoice_id=invoice_id,
+        payment_intent_id=pi,
+        amount_cents=amount,
+        currency=currency or "",
+        received_on=_day(event.created),
+        expected_cents=_expected_cents(coop, metadata),
+        source=event.id,
         coop_id=coop.pk,
     )
     if result.note == "unknown_invoice":
@@ -99,14 +113,26 @@ def _checkout_completed(coop: Cooperative, event: stripe_gateway.StripeEvent) ->
     if session.get("payment_status") != "paid":
         # SEPA Direct Debit: the session completes before the money arrives; payment_intent.succeeded follows.
         return Outcome.IGNORED, "session complete, payment still processing"
-    return _paid(coop, event, pi=session.get("payment_intent"), amount=int(session.get("amount_total") or 0),
-                 currency=session.get("currency") or "", metadata=session.get("metadata") or {})
+    return _paid(
+        coop,
+        event,
+        pi=session.get("payment_intent"),
+        amount=int(session.get("amount_total") or 0),
+        currency=session.get("currency") or "",
+        metadata=session.get("metadata") or {},
+    )
 
 
 def _pi_succeeded(coop: Cooperative, event: stripe_gateway.StripeEvent) -> tuple[str, str]:
     pi = event.object
-    return _paid(coop, event, pi=pi.get("id"), amount=int(pi.get("amount_received") or 0),
-                 currency=pi.get("currency") or "", metadata=pi.get("metadata") or {})
+    return _paid(
+        coop,
+        event,
+        pi=pi.get("id"),
+        amount=int(pi.get("amount_received") or 0),
+        currency=pi.get("currency") or "",
+        metadata=pi.get("metadata") or {},
+    )
 
 
 def _pi_failed(coop: Cooperative, event: stripe_gateway.StripeEvent) -> tuple[str, str]:
@@ -125,18 +151,29 @@ def _charge_refunded(coop: Cooperative, event: stripe_gateway.StripeEvent) -> tu
     if invoice_id is None or not pi:
         return _unknown_invoice(coop, event)
     note = ""
-    if not Payment.objects.filter(stripe_payment_intent_id=pi).exists():
-        # The refund arrived before the paid event: the charge itself proves the payment, record it first.
-        if charge.get("paid") and charge.get("status") == "succeeded":
-            outcome, note = _paid(coop, event, pi=pi, amount=int(charge.get("amount_captured") or 0),
-                                  currency=charge.get("currency") or "", metadata=charge.get("metadata") or {})
-            if outcome == Outcome.ANOMALY:
-                return outcome, note
+    # The refund arrived before the paid event: the charge itself proves the payment, record it first.
+    already = Payment.objects.filter(stripe_payment_intent_id=pi).exists()
+    if not already and charge.get("paid") and charge.get("status") == "succeeded":
+        outcome, note = _paid(
+            coop,
+            event,
+            pi=pi,
+            amount=int(charge.get("amount_captured") or 0),
+            currency=charge.get("currency") or "",
+            metadata=charge.get("metadata") or {},
+        )
+        if outcome == Outcome.ANOMALY:
+            return outcome, note
     refund = services.refund_record_stripe(
-        invoice_id=invoice_id, payment_intent_id=pi, refunded_total_cents=int(charge.get("amount_refunded") or 0),
-        charge_id=charge.get("id") or "", on=_day(event.created),
+        invoice_id=invoice_id,
+        payment_intent_id=pi,
+        refunded_total_cents=int(charge.get("amount_refunded") or 0),
+        charge_id=charge.get("id") or "",
+        on=_day(event.created),
     )
-    return Outcome.PROCESSED, ("refund recorded" if refund else "refund already recorded") + (f"; {note}" if note else "")
+    return Outcome.PROCESSED, ("refund recorded" if refund else "refund already recorded") + (
+        f"; {note}" if note else ""
+    )
 
 
 def _dispute_created(coop: Cooperative, event: stripe_gateway.StripeEvent) -> tuple[str, str]:
@@ -147,12 +184,20 @@ def _dispute_created(coop: Cooperative, event: stripe_gateway.StripeEvent) -> tu
     amount = services.from_cents(int(dispute.get("amount") or 0))
     _row, created = Dispute.objects.get_or_create(
         stripe_dispute_id=dispute.get("id") or event.id,
-        defaults={"coop": coop, "invoice": invoice, "stripe_payment_intent_id": pi, "amount": amount,
-                  "reason": (dispute.get("reason") or "")[:60]},
+        defaults={
+            "coop": coop,
+            "invoice": invoice,
+            "stripe_payment_intent_id": pi,
+            "amount": amount,
+            "reason": (dispute.get("reason") or "")[:60],
+        },
     )
     # A dispute is a coordinator's case (evidence, deadline); the books follow when Stripe decides it.
     services.anomaly_record(
-        coop=coop, kind=PaymentAnomaly.Kind.DISPUTE, source=dispute.get("id") or event.id, invoice=invoice,
+        coop=coop,
+        kind=PaymentAnomaly.Kind.DISPUTE,
+        source=dispute.get("id") or event.id,
+        invoice=invoice,
         description=f"Dispute of {amount} on {pi} ({dispute.get('reason') or 'no reason'})",
         data={"payment_intent": pi, "amount_cents": dispute.get("amount"), "reason": dispute.get("reason")},
     )
@@ -177,8 +222,7 @@ def webhook_event_receive(*, coop: Cooperative, payload: bytes, signature: str) 
     """
     keys = services.stripe_keys_for(coop)
     try:
-        event = stripe_gateway.webhook_event_construct(payload=payload, signature=signature,
-                                                       secret=keys.webhook_secret)
+        event = stripe_gateway.webhook_event_construct(payload=payload, signature=signature, secret=keys.webhook_secret)
     except stripe_gateway.StripeSignatureInvalid as exc:
         logger.warning("Rejected Stripe webhook for %s: %s", coop.slug, exc)
         return WebhookResult(400, "rejected", str(exc))
@@ -197,9 +241,14 @@ def webhook_event_receive(*, coop: Cooperative, payload: bytes, signature: str) 
             else:
                 outcome, note = handler(coop, event)
             WebhookEvent.objects.create(
-                coop=coop, stripe_event_id=event.id, event_type=event.type, stripe_created=event.created,
+                coop=coop,
+                stripe_event_id=event.id,
+                event_type=event.type,
+                stripe_created=event.created,
                 payload={"type": event.type, "created": event.created, "object": event.object},
-                outcome=outcome, note=note[:300], processed_at=timezone.now(),
+                outcome=outcome,
+                note=note[:300],
+                processed_at=timezone.now(),
             )
     except IntegrityError:
         # The unique (coop, event id) constraint: this event was stored before (or just now, by

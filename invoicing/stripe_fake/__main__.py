@@ -19,9 +19,11 @@ from invoicing.stripe_fake.server import fake_server_start
 def main() -> None:
     host = os.environ.get("STRIPE_FAKE_HOST", "127.0.0.1")
     port = int(os.environ.get("STRIPE_FAKE_PORT", "12111"))
-    site = (os.environ.get("STRIPE_FAKE_WEBHOOK_BASE") or os.environ.get("SITE_URL") or "http://127.0.0.1:8000")
-    app = FakeStripe(webhook_base=f"{site.rstrip('/')}/payments/webhooks/stripe/",
-                     seed=os.environ.get("STRIPE_FAKE_SEED", DEFAULT_SEED))
+    site = os.environ.get("STRIPE_FAKE_WEBHOOK_BASE") or os.environ.get("SITE_URL") or "http://127.0.0.1:8000"
+    app = FakeStripe(
+        webhook_base=f"{site.rstrip('/')}/payments/webhooks/stripe/",
+        seed=os.environ.get("STRIPE_FAKE_SEED", DEFAULT_SEED),
+    )
     server, base = fake_server_start(app, host=host, port=port)
     print(f"Fake Stripe listening on {base}; webhooks go to {app.webhook_base}<coop>/", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

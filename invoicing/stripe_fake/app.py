@@ -108,7 +108,7 @@ class FakeStripe:
         self, method: str, path: str, body: str, query: str, environ: dict[str, Any]
     ) -> tuple[str, list[tuple[str, str]], bytes]:
         if path.startswith("/pay/"):
-            return self._pay_page(method, path[len("/pay/"):].strip("/"), body)
+            return self._pay_page(method, path[len("/pay/") :].strip("/"), body)
         if path == "/_fake/outage" and method == "POST":
             with self.lock:
                 self.fail_next = int(decode_form(body).get("fail", "0"))
@@ -118,7 +118,7 @@ class FakeStripe:
         if not path.startswith("/v1/"):
             return self._error(404, "invalid_request_error", "Unrecognized request URL")
         auth = environ.get("HTTP_AUTHORIZATION", "")
-        api_key = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
+        api_key = auth[len("Bearer ") :] if auth.startswith("Bearer ") else ""
         if not api_key.startswith("sk_"):
             return self._error(401, "invalid_request_error", "Invalid API Key provided")
         with self.lock:
@@ -247,26 +247,53 @@ class FakeStripe:
             fee = (amount * bps + 5000) // 10000 + fixed
             metadata = dict(session["_pi_metadata"])
             succeeded = outcome == "paid"
-            txn = {"id": txn_id, "object": "balance_transaction", "amount": amount, "fee": fee,
-                   "net": amount - fee, "currency": session["currency"], "created": now,
-                   "_api_key": session["_api_key"]}
+            txn = {
+                "id": txn_id,
+                "object": "balance_transaction",
+                "amount": amount,
+                "fee": fee,
+                "net": amount - fee,
+                "currency": session["currency"],
+                "created": now,
+                "_api_key": session["_api_key"],
+            }
             charge = {
-                "id": ch_id, "object": "charge", "amount": amount, "amount_captured": amount if succeeded else 0,
-                "amount_refunded": 0, "balance_transaction": txn_id if succeeded else None, "captured": succeeded,
-                "created": now, "currency": session["currency"], "disputed": False,
+                "id": ch_id,
+                "object": "charge",
+                "amount": amount,
+                "amount_captured": amount if succeeded else 0,
+                "amount_refunded": 0,
+                "balance_transaction": txn_id if succeeded else None,
+                "captured": succeeded,
+                "created": now,
+                "currency": session["currency"],
+                "disputed": False,
                 "failure_code": None if succeeded else "card_declined",
                 "failure_message": None if succeeded else "Your card was declined.",
-                "livemode": False, "metadata": metadata, "paid": succeeded, "payment_intent": pi_id,
-                "payment_method_details": {"type": method}, "refunded": False,
+                "livemode": False,
+                "metadata": metadata,
+                "paid": succeeded,
+                "payment_intent": pi_id,
+                "payment_method_details": {"type": method},
+                "refunded": False,
                 "refunds": {"object": "list", "data": [], "has_more": False, "url": f"/v1/charges/{ch_id}/refunds"},
-                "status": "succeeded" if succeeded else "failed", "_api_key": session["_api_key"],
+                "status": "succeeded" if succeeded else "failed",
+                "_api_key": session["_api_key"],
             }
             pi = {
-                "id": pi_id, "object": "payment_intent", "amount": amount, "amount_capturable": 0,
-                "amount_received": amount if succeeded else 0, "created": now, "currency": session["currency"],
-                "latest_charge": ch_id, "livemode": False, "metadata": metadata,
-                "last_payment_error": None if succeeded else {
-                    "type": "card_error", "code": "card_declined", "message": "Your card was declined."},
+                "id": pi_id,
+                "object": "payment_intent",
+                "amount": amount,
+                "amount_capturable": 0,
+                "amount_received": amount if succeeded else 0,
+                "created": now,
+                "currency": session["currency"],
+                "latest_charge": ch_id,
+                "livemode": False,
+                "metadata": metadata,
+                "last_payment_error": None
+                if succeeded
+                else {"type": "card_error", "code": "card_declined", "message": "Your card was declined."},
                 "payment_method_types": session["payment_method_types"],
                 "status": "succeeded" if succeeded else "requires_payment_method",
                 "_api_key": session["_api_key"],
@@ -292,9 +319,18 @@ class FakeStripe:
             amount = int(params.get("amount") or (charge["amount"] - charge["amount_refunded"]))
             if amount <= 0 or charge["amount_refunded"] + amount > charge["amount"]:
                 return self._error(400, "invalid_request_error", "Refund amount is greater than unrefunded amount")
-            refund = {"id": self._new_id("re"), "object": "refund", "amount": amount, "charge": charge["id"],
-                      "currency": charge["currency"], "created": int(time.time()), "payment_intent": pi["id"],
-                      "status": "succeeded", "metadata": params.get("metadata") or {}, "_api_key": api_key}
+            refund = {
+                "id": self._new_id("re"),
+                "object": "refund",
+                "amount": amount,
+                "charge": charge["id"],
+                "currency": charge["currency"],
+                "created": int(time.time()),
+                "payment_intent": pi["id"],
+                "status": "succeeded",
+                "metadata": params.get("metadata") or {},
+                "_api_key": api_key,
+            }
             self.objects[refund["id"]] = refund
             charge["amount_refunded"] += amount
             charge["refunded"] = charge["amount_refunded"] == charge["amount"]
@@ -335,8 +371,10 @@ class FakeStripe:
         request = urllib.request.Request(  # noqa: S310 - the URL is our own configured endpoint
             url,
             data=payload.encode(),
-            headers={"Content-Type": "application/json",
-                     "Stripe-Signature": sign_payload(payload, secret, int(time.time()))},
+            headers={
+                "Content-Type": "application/json",
+                "Stripe-Signature": sign_payload(payload, secret, int(time.time())),
+            },
             method="POST",
         )
         try:
@@ -374,8 +412,8 @@ class FakeStripe:
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Test checkout</title></head>
 <body style="font-family:sans-serif;max-width:30rem;margin:2rem auto">
 <p><strong>TEST MODE</strong>: local fake of Stripe Checkout. No real money moves.</p>
-<h1>Pay {html.escape(session['currency'].upper())} {amount}</h1>
-<p>Status: {html.escape(session['status'])}</p>
+<h1>Pay {html.escape(session["currency"].upper())} {amount}</h1>
+<p>Status: {html.escape(session["status"])}</p>
 <form method="post"><fieldset><legend>Payment method</legend>{methods}</fieldset>
 <p><button name="outcome" value="paid">Pay</button>
 <button name="outcome" value="failed">Payment fails</button>

@@ -35,7 +35,7 @@ def fake_credentials(slug: str, *, seed: str = DEFAULT_SEED) -> FakeCredentials:
 def slug_from_fake_key(api_key: str) -> str | None:
     """The coop slug inside a fake secret key, or None for any other key."""
     if api_key.startswith(FAKE_KEY_PREFIX):
-        return api_key[len(FAKE_KEY_PREFIX):] or None
+        return api_key[len(FAKE_KEY_PREFIX) :] or None
     return None
 
 

@@ -61,12 +61,20 @@ def coordinator_board(kanaleneiland: Cooperative, coordinator: Any) -> Any:
 def post_event(client):  # type: ignore[no-untyped-def]
     """POST a Stripe event to a coop's webhook URL, signed with that coop's secret (or `secret`)."""
 
-    def _post(coop: Cooperative, ev: dict[str, Any], *, secret: str | None = None, timestamp: int | None = None,
-              signature: str | None = None):  # type: ignore[no-untyped-def]
+    def _post(
+        coop: Cooperative,
+        ev: dict[str, Any],
+        *,
+        secret: str | None = None,
+        timestamp: int | None = None,
+        signature: str | None = None,
+    ):  # type: ignore[no-untyped-def]
         body, header = stripe_events.signed(ev, secret or stripe_keys_for(coop).webhook_secret, timestamp=timestamp)
         return client.post(
-            reverse("payments:stripe_webhook", kwargs={"coop_slug": coop.slug}), data=body,
-            content_type="application/json", HTTP_STRIPE_SIGNATURE=signature if signature is not None else header,
+            reverse("payments:stripe_webhook", kwargs={"coop_slug": coop.slug}),
+            data=body,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=signature if signature is not None else header,
         )
 
     return _post

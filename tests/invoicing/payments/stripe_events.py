@@ -35,51 +35,100 @@ def invoice_metadata(invoice: Any, attempt_id: int | None = None) -> dict[str, s
     return data
 
 
-def payment_intent(*, amount: int, metadata: dict[str, str], pi_id: str | None = None, currency: str = "eur",
-                   status: str = "succeeded") -> dict[str, Any]:
+def payment_intent(
+    *, amount: int, metadata: dict[str, str], pi_id: str | None = None, currency: str = "eur", status: str = "succeeded"
+) -> dict[str, Any]:
     pi = fixture("payment_intent")
-    pi.update({
-        "id": pi_id or _id("pi"), "amount": amount, "amount_received": amount if status == "succeeded" else 0,
-        "currency": currency, "status": status, "metadata": metadata, "created": int(time.time()),
-        "latest_charge": _id("ch"), "last_payment_error": None,
-    })
+    pi.update(
+        {
+            "id": pi_id or _id("pi"),
+            "amount": amount,
+            "amount_received": amount if status == "succeeded" else 0,
+            "currency": currency,
+            "status": status,
+            "metadata": metadata,
+            "created": int(time.time()),
+            "latest_charge": _id("ch"),
+            "last_payment_error": None,
+        }
+    )
     if status != "succeeded":
         pi["last_payment_error"] = {"type": "card_error", "code": "card_declined", "message": "Your card was declined."}
     return pi
 
 
-def checkout_session(*, amount: int, metadata: dict[str, str], pi_id: str, currency: str = "eur",
-                     payment_status: str = "paid") -> dict[str, Any]:
+def checkout_session(
+    *, amount: int, metadata: dict[str, str], pi_id: str, currency: str = "eur", payment_status: str = "paid"
+) -> dict[str, Any]:
     session = fixture("checkout.session")
-    session.update({
-        "id": _id("cs"), "amount_total": amount, "amount_subtotal": amount, "currency": currency,
-        "payment_intent": pi_id, "payment_status": payment_status, "status": "complete", "metadata": metadata,
-        "created": int(time.time()), "mode": "payment",
-    })
+    session.update(
+        {
+            "id": _id("cs"),
+            "amount_total": amount,
+            "amount_subtotal": amount,
+            "currency": currency,
+            "payment_intent": pi_id,
+            "payment_status": payment_status,
+            "status": "complete",
+            "metadata": metadata,
+            "created": int(time.time()),
+            "mode": "payment",
+        }
+    )
     return session
 
 
-def charge(*, amount: int, metadata: dict[str, str], pi_id: str, refunded: int = 0, currency: str = "eur") -> dict[str, Any]:
+def charge(
+    *, amount: int, metadata: dict[str, str], pi_id: str, refunded: int = 0, currency: str = "eur"
+) -> dict[str, Any]:
     ch = fixture("charge")
-    ch.update({
-        "id": _id("ch"), "amount": amount, "amount_captured": amount, "amount_refunded": refunded,
-        "currency": currency, "payment_intent": pi_id, "metadata": metadata, "paid": True,
-        "status": "succeeded", "refunded": refunded == amount, "captured": True, "created": int(time.time()),
-    })
+    ch.update(
+        {
+            "id": _id("ch"),
+            "amount": amount,
+            "amount_captured": amount,
+            "amount_refunded": refunded,
+            "currency": currency,
+            "payment_intent": pi_id,
+            "metadata": metadata,
+            "paid": True,
+            "status": "succeeded",
+            "refunded": refunded == amount,
+            "captured": True,
+            "created": int(time.time()),
+        }
+    )
     return ch
 
 
 def dispute(*, amount: int, pi_id: str, charge_id: str = "", reason: str = "fraudulent") -> dict[str, Any]:
     dp = fixture("dispute")
-    dp.update({"id": _id("dp"), "amount": amount, "currency": "eur", "payment_intent": pi_id,
-               "charge": charge_id or _id("ch"), "reason": reason, "created": int(time.time())})
+    dp.update(
+        {
+            "id": _id("dp"),
+            "amount": amount,
+            "currency": "eur",
+            "payment_intent": pi_id,
+            "charge": charge_id or _id("ch"),
+            "reason": reason,
+            "created": int(time.time()),
+        }
+    )
     return dp
 
 
 def event(event_type: str, obj: dict[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
     ev = fixture("event")
-    ev.update({"id": event_id or _id("evt"), "type": event_type, "created": int(time.time()),
-               "api_version": "2025-09-30.clover", "data": {"object": obj}, "livemode": False})
+    ev.update(
+        {
+            "id": event_id or _id("evt"),
+            "type": event_type,
+            "created": int(time.time()),
+            "api_version": "2025-09-30.clover",
+            "data": {"object": obj},
+            "livemode": False,
+        }
+    )
     return ev
 
 

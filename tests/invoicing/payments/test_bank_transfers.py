@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 def _csv(invoice, *, extra: str = "") -> bytes:  # type: ignore[no-untyped-def]
     return (
         "date,amount,counterparty,iban,description\n"
-        f"2026-03-20,{invoice.total_gross.amount},Bakkerij,NL91ABNA0417164300,Betaling factuur {invoice.number.lower()}\n"
+        f"2026-03-20,{invoice.total_gross.amount},Bakkerij,NL91ABNA0417164300,"
+        f"Betaling factuur {invoice.number.lower()}\n"
         "2026-03-21,45.00,Onbekend,NL20INGB0001234567,Gift voor de buurt\n"
         "2026-03-22,-12.50,Bank,,Kosten rekening\n" + extra
     ).encode()
@@ -60,8 +61,12 @@ def test_same_csv_imported_twice_does_not_double_post(invoice, coordinator):
 
 def test_overlapping_statement_skips_lines_already_imported(invoice, coordinator):
     bank_statement_import(coop=invoice.coop, actor=coordinator, filename="a.csv", content=_csv(invoice))
-    result = bank_statement_import(coop=invoice.coop, actor=coordinator, filename="b.csv",
-                                   content=_csv(invoice, extra="2026-03-23,5.00,X,,Iets anders\n"))
+    result = bank_statement_import(
+        coop=invoice.coop,
+        actor=coordinator,
+        filename="b.csv",
+        content=_csv(invoice, extra="2026-03-23,5.00,X,,Iets anders\n"),
+    )
     assert result.skipped == 3
     assert len(result.unmatched) == 1
     assert Payment.objects.count() == 1
@@ -70,8 +75,12 @@ def test_overlapping_statement_skips_lines_already_imported(invoice, coordinator
 
 def test_unreadable_file_imports_nothing(invoice, coordinator):
     before = _state()
-    for content in (b"datum;bedrag\n1;2\n", b"date,amount,counterparty,iban,description\nmorgen,12,a,b,c\n",
-                    b"\xff\xfe\x00garbage", b"date,amount,counterparty,iban,description\n2026-03-01,12.345,a,b,c\n"):
+    for content in (
+        b"datum;bedrag\n1;2\n",
+        b"date,amount,counterparty,iban,description\nmorgen,12,a,b,c\n",
+        b"\xff\xfe\x00garbage",
+        b"date,amount,counterparty,iban,description\n2026-03-01,12.345,a,b,c\n",
+    ):
         with pytest.raises(BankImportError):
             bank_statement_import(coop=invoice.coop, actor=coordinator, filename="x.csv", content=content)
     assert _state() == before
@@ -79,29 +88,38 @@ def test_unreadable_file_imports_nothing(invoice, coordinator):
 
 
 def test_line_paying_more_than_owed_stays_unmatched(invoice, coordinator):
-    content = ("date,amount,counterparty,iban,description\n"
-               f"2026-03-20,{invoice.total_gross.amount + 1},B,,{invoice.number}\n").encode()
+    content = (
+        f"date,amount,counterparty,iban,description\n2026-03-20,{invoice.total_gross.amount + 1},B,,{invoice.number}\n"
+    ).encode()
     result = bank_statement_import(coop=invoice.coop, actor=coordinator, filename="x.csv", content=content)
     assert result.unmatched[0].invoice == invoice
     assert Payment.objects.count() == 0
 
 
 def test_other_coops_invoice_number_is_not_matched(invoice, lunetten_invoice, coordinator):
-    content = ("date,amount,counterparty,iban,description\n"
-               f"2026-03-20,{lunetten_invoice.total_gross.amount},B,,{lunetten_invoice.number}\n").encode()
+    content = (
+        "date,amount,counterparty,iban,description\n"
+        f"2026-03-20,{lunetten_invoice.total_gross.amount},B,,{lunetten_invoice.number}\n"
+    ).encode()
     result = bank_statement_import(coop=invoice.coop, actor=coordinator, filename="x.csv", content=content)
     assert result.matched == []
     assert Payment.objects.count() == 0
 
 
 def test_partial_bank_payment_makes_the_invoice_partly_paid(invoice, coordinator):
-    payment_record_manual(invoice_id=invoice.pk, amount=eur("20.00"), received_on=dt.date(2026, 3, 20),
-                          reference="deel 1", actor=coordinator)
+    payment_record_manual(
+        invoice_id=invoice.pk,
+        amount=eur("20.00"),
+        received_on=dt.date(2026, 3, 20),
+        reference="deel 1",
+        actor=coordinator,
+    )
     assert InvoiceSettlement.objects.get(invoice=invoice).status == InvoiceSettlement.Status.PARTLY_PAID
     assert receivable_for_invoice(invoice).amount == invoice.total_gross.amount - 20
     rest = eur(invoice.total_gross.amount - 20)
-    payment_record_manual(invoice_id=invoice.pk, amount=rest, received_on=dt.date(2026, 3, 25), reference="deel 2",
-                          actor=coordinator)
+    payment_record_manual(
+        invoice_id=invoice.pk, amount=rest, received_on=dt.date(2026, 3, 25), reference="deel 2", actor=coordinator
+    )
     summary = invoice_payment_summary(invoice, today=dt.date(2026, 3, 26))
     assert summary.status == "paid"
     assert receivable_for_invoice(invoice).amount == 0
@@ -110,18 +128,38 @@ def test_partial_bank_payment_makes_the_invoice_partly_paid(invoice, coordinator
 def test_manual_payment_bad_input_changes_nothing(invoice, coordinator):
     before = _state()
     with pytest.raises(AmountMismatch):
-        payment_record_manual(invoice_id=invoice.pk, amount=eur(invoice.total_gross.amount + 1),
-                              received_on=dt.date(2026, 3, 20), reference="te veel", actor=coordinator)
+        payment_record_manual(
+            invoice_id=invoice.pk,
+            amount=eur(invoice.total_gross.amount + 1),
+            received_on=dt.date(2026, 3, 20),
+            reference="te veel",
+            actor=coordinator,
+        )
     with pytest.raises(AmountMismatch):
-        payment_record_manual(invoice_id=invoice.pk, amount=eur("0.00"), received_on=dt.date(2026, 3, 20),
-                              reference="nul", actor=coordinator)
+        payment_record_manual(
+            invoice_id=invoice.pk,
+            amount=eur("0.00"),
+            received_on=dt.date(2026, 3, 20),
+            reference="nul",
+            actor=coordinator,
+        )
     assert _state() == before
-    payment_record_manual(invoice_id=invoice.pk, amount=invoice.total_gross, received_on=dt.date(2026, 3, 20),
-                          reference="alles", actor=coordinator)
+    payment_record_manual(
+        invoice_id=invoice.pk,
+        amount=invoice.total_gross,
+        received_on=dt.date(2026, 3, 20),
+        reference="alles",
+        actor=coordinator,
+    )
     before = _state()
     with translation.override("en"), pytest.raises(InvoiceNotPayable, match="already been paid"):
-        payment_record_manual(invoice_id=invoice.pk, amount=eur("1.00"), received_on=dt.date(2026, 3, 20),
-                              reference="nog eens", actor=coordinator)
+        payment_record_manual(
+            invoice_id=invoice.pk,
+            amount=eur("1.00"),
+            received_on=dt.date(2026, 3, 20),
+            reference="nog eens",
+            actor=coordinator,
+        )
     assert _state() == before
 
 
@@ -147,8 +185,9 @@ def test_manual_payment_page(client, invoice, coordinator):
     assert Payment.objects.count() == 1
 
 
-def test_board_member_cannot_record_payments_and_outsider_gets_403(client, invoice, board_member, outsider,
-                                                                     lunetten_coordinator):
+def test_board_member_cannot_record_payments_and_outsider_gets_403(
+    client, invoice, board_member, outsider, lunetten_coordinator
+):
     url = reverse("payments:office_payment_record", args=[invoice.pk])
     for user in (board_member, outsider):
         client.force_login(user)

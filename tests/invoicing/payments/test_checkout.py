@@ -46,8 +46,9 @@ def test_second_click_reuses_the_open_session(invoice, fake_stripe):
     assert len([r for r in fake_stripe.requests_seen if r[1] == "/v1/checkout/sessions"]) == 1
 
 
-def test_stripe_outage_gives_a_clear_message_and_a_retry_and_leaves_nothing_half_made(client, bakery, invoice,
-                                                                                        fake_stripe):
+def test_stripe_outage_gives_a_clear_message_and_a_retry_and_leaves_nothing_half_made(
+    client, bakery, invoice, fake_stripe
+):
     client.force_login(bakery.contact)
     fake_stripe.fail_next = 1
     with translation.override("en"):
@@ -73,16 +74,26 @@ def test_server_down_is_an_outage_too(invoice, settings):
 
 
 def test_crash_after_recording_intent_is_retried_with_the_same_key(invoice, fake_stripe):
-    CheckoutAttempt.objects.create(coop=invoice.coop, invoice=invoice, attempt=1, amount=invoice.total_gross,
-                                   idempotency_key=f"wijkwerk-invoice-{invoice.pk}-checkout-1")
+    CheckoutAttempt.objects.create(
+        coop=invoice.coop,
+        invoice=invoice,
+        attempt=1,
+        amount=invoice.total_gross,
+        idempotency_key=f"wijkwerk-invoice-{invoice.pk}-checkout-1",
+    )
     started = checkout_start(invoice_id=invoice.pk, actor=None, success_url="http://t/ok", cancel_url="http://t/no")
     assert started.attempt.attempt == 1
     assert started.attempt.status == CheckoutAttempt.Status.OPEN
 
 
 def test_paying_an_already_paid_invoice_is_refused(client, bakery, invoice, fake_stripe, coordinator):
-    payment_record_manual(invoice_id=invoice.pk, amount=invoice.total_gross, received_on=invoice.issue_date,
-                          reference="bank", actor=coordinator)
+    payment_record_manual(
+        invoice_id=invoice.pk,
+        amount=invoice.total_gross,
+        received_on=invoice.issue_date,
+        reference="bank",
+        actor=coordinator,
+    )
     with pytest.raises(InvoiceNotPayable):
         checkout_start(invoice_id=invoice.pk, actor=None, success_url="http://t/ok", cancel_url="http://t/no")
     client.force_login(bakery.contact)
@@ -104,8 +115,9 @@ def test_paying_a_credited_invoice_is_refused(invoice, fake_stripe):
 
 
 def test_partly_paid_invoice_checks_out_the_rest(invoice, fake_stripe, coordinator):
-    payment_record_manual(invoice_id=invoice.pk, amount=eur("10.00"), received_on=invoice.issue_date,
-                          reference="deel", actor=coordinator)
+    payment_record_manual(
+        invoice_id=invoice.pk, amount=eur("10.00"), received_on=invoice.issue_date, reference="deel", actor=coordinator
+    )
     started = checkout_start(invoice_id=invoice.pk, actor=None, success_url="http://t/ok", cancel_url="http://t/no")
     assert fake_stripe.objects[started.attempt.stripe_session_id]["amount_total"] == cents(invoice) - 1000
 

@@ -4,8 +4,8 @@ webhooks over HTTP to the running app, the invoice shows paid, and the ledger sh
 from __future__ import annotations
 
 import urllib.parse
-from decimal import Decimal
 import urllib.request
+from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
@@ -28,8 +28,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def test_business_pays_through_the_fake_checkout_and_the_webhook_marks_it_paid(live_server, settings, client,
-                                                                                  bakery, invoice):
+def test_business_pays_through_the_fake_checkout_and_the_webhook_marks_it_paid(
+    live_server, settings, client, bakery, invoice
+):
     fake = FakeStripe(webhook_base=f"{live_server.url}/payments/webhooks/stripe/")
     server, base = fake_server_start(fake)
     settings.STRIPE_API_BASE = base
@@ -51,7 +52,9 @@ def test_business_pays_through_the_fake_checkout_and_the_webhook_marks_it_paid(l
         server.server_close()
     assert [d.status for d in fake.deliveries] == [200, 200]
     assert sorted(WebhookEvent.objects.values_list("event_type", flat=True)) == [
-        "checkout.session.completed", "payment_intent.succeeded"]
+        "checkout.session.completed",
+        "payment_intent.succeeded",
+    ]
     payment = Payment.objects.get()
     assert invoice_payment_summary(invoice, today=invoice.issue_date).status == "paid"
     assert receivable_for_invoice(invoice).amount == 0
@@ -63,6 +66,7 @@ def test_business_pays_through_the_fake_checkout_and_the_webhook_marks_it_paid(l
     assert payment_integrity_check().ok
     # The pay page now says so.
     with translation.override("en"):
-        page = client.get(reverse("payments:invoice_pay", kwargs={"invoice_id": invoice.pk}),
-                          HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        page = client.get(
+            reverse("payments:invoice_pay", kwargs={"invoice_id": invoice.pk}), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
     assert "This invoice has been paid" in page

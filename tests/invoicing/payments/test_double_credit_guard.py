@@ -23,21 +23,44 @@ from tests.invoicing.payments.factories import cents
 pytestmark = pytest.mark.django_db
 
 
-def _broken_payment_record_stripe(*, invoice_id, payment_intent_id, amount_cents, currency, received_on,  # type: ignore[no-untyped-def]
-                                  expected_cents, source, coop_id=None):
+def _broken_payment_record_stripe(
+    *,
+    invoice_id,
+    payment_intent_id,
+    amount_cents,
+    currency,
+    received_on,  # type: ignore[no-untyped-def]
+    expected_cents,
+    source,
+    coop_id=None,
+):
     with transaction.atomic():
         invoice = Invoice.objects.select_related("coop").get(pk=invoice_id)
         amount = from_cents(amount_cents)
         coop = invoice.coop
         txn = ledger_post(
-            coop=coop, occurred_on=received_on, description="broken", reference=invoice,
+            coop=coop,
+            occurred_on=received_on,
+            description="broken",
+            reference=invoice,
             idempotency_key=f"broken:{source}",  # per event, not per payment intent: the bug
-            legs=[Leg(account_get_or_create(coop=coop, code=AccountCode.STRIPE_CLEARING), debit=amount),
-                  Leg(account_get_or_create(coop=coop, code=AccountCode.RECEIVABLE, business_id=invoice.business_id),
-                      credit=amount)],
+            legs=[
+                Leg(account_get_or_create(coop=coop, code=AccountCode.STRIPE_CLEARING), debit=amount),
+                Leg(
+                    account_get_or_create(coop=coop, code=AccountCode.RECEIVABLE, business_id=invoice.business_id),
+                    credit=amount,
+                ),
+            ],
         )
-        payment = Payment.objects.create(coop=coop, invoice=invoice, method=Payment.Method.STRIPE, amount=amount,
-                                         received_on=received_on, reference=payment_intent_id, ledger_transaction=txn)
+        payment = Payment.objects.create(
+            coop=coop,
+            invoice=invoice,
+            method=Payment.Method.STRIPE,
+            amount=amount,
+            received_on=received_on,
+            reference=payment_intent_id,
+            ledger_transaction=txn,
+        )
     return PaymentOutcome(payment, True)
 
 

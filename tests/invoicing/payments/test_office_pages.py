@@ -33,10 +33,20 @@ def test_anonymous_is_sent_to_login(client, kanaleneiland):
 
 
 def test_coop_b_staff_never_see_coop_a_payments(client, invoice, coordinator, lunetten_coordinator):
-    payment_record_manual(invoice_id=invoice.pk, amount=eur("10.00"), received_on=dt.date(2026, 3, 5),
-                          reference="KANAAL-REF", actor=coordinator)
-    anomaly = anomaly_record(coop=invoice.coop, kind=PaymentAnomaly.Kind.CURRENCY, source="evt_x",
-                             description="KANAAL-ANOMALY", invoice=invoice)
+    payment_record_manual(
+        invoice_id=invoice.pk,
+        amount=eur("10.00"),
+        received_on=dt.date(2026, 3, 5),
+        reference="KANAAL-REF",
+        actor=coordinator,
+    )
+    anomaly = anomaly_record(
+        coop=invoice.coop,
+        kind=PaymentAnomaly.Kind.CURRENCY,
+        source="evt_x",
+        description="KANAAL-ANOMALY",
+        invoice=invoice,
+    )
     client.force_login(lunetten_coordinator)
     page = client.get(reverse("payments:office_payments")).content.decode()
     assert invoice.number not in page and "KANAAL-ANOMALY" not in page
@@ -49,11 +59,18 @@ def test_coop_b_staff_never_see_coop_a_payments(client, invoice, coordinator, lu
 
 
 def test_coordinator_resolves_an_anomaly(client, invoice, coordinator):
-    anomaly = anomaly_record(coop=invoice.coop, kind=PaymentAnomaly.Kind.AMOUNT_MISMATCH, source="evt_y",
-                             description="te veel", invoice=invoice)
+    anomaly = anomaly_record(
+        coop=invoice.coop,
+        kind=PaymentAnomaly.Kind.AMOUNT_MISMATCH,
+        source="evt_y",
+        description="te veel",
+        invoice=invoice,
+    )
     client.force_login(coordinator)
-    assert client.post(reverse("payments:office_anomaly_resolve", args=[anomaly.pk]),
-                       {"note": "Terugbetaald"}).status_code == 302
+    assert (
+        client.post(reverse("payments:office_anomaly_resolve", args=[anomaly.pk]), {"note": "Terugbetaald"}).status_code
+        == 302
+    )
     anomaly.refresh_from_db()
     assert anomaly.resolved_by == coordinator
 
@@ -74,8 +91,7 @@ def test_list_pages_cost_the_same_for_1_and_many_rows(client, kanaleneiland, bak
     one = [_queries(client, url) for url in urls]
     for i in range(1, 25):
         inv = issued_invoice(coop=kanaleneiland, business=bakery.business, member=fatima, day=day + dt.timedelta(i))
-        payment_record_manual(invoice_id=inv.pk, amount=eur("1.00"), received_on=day, reference="r",
-                              actor=coordinator)
+        payment_record_manual(invoice_id=inv.pk, amount=eur("1.00"), received_on=day, reference="r", actor=coordinator)
         anomaly_record(coop=kanaleneiland, kind="currency", source=f"evt_{i}", description="d", invoice=inv)
     many = [_queries(client, url) for url in urls]
     assert one == many
@@ -85,8 +101,9 @@ def test_days_sales_outstanding_per_business(kanaleneiland, bakery, fatima, coor
     today = dt.date(2026, 3, 31)
     a = issued_invoice(coop=kanaleneiland, business=bakery.business, member=fatima, day=dt.date(2026, 3, 2))
     issued_invoice(coop=kanaleneiland, business=bakery.business, member=fatima, day=dt.date(2026, 3, 3))
-    payment_record_manual(invoice_id=a.pk, amount=a.total_gross, received_on=dt.date(2026, 3, 12), reference="r",
-                          actor=coordinator)
+    payment_record_manual(
+        invoice_id=a.pk, amount=a.total_gross, received_on=dt.date(2026, 3, 12), reference="r", actor=coordinator
+    )
     row = dso_per_business(coop=kanaleneiland, today=today)[0]
     assert row.invoiced.amount == 2 * a.total_gross.amount
     assert row.outstanding.amount == a.total_gross.amount

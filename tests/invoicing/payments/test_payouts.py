@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from lxml import etree
 
-from coop.ledger.models import AccountCode, Account, LedgerLeg, LedgerTransaction
+from coop.ledger.models import Account, AccountCode, LedgerLeg, LedgerTransaction
 from coop.ledger.selectors import account_balance, trial_balance
 from coop.money import eur
 from invoicing.models import PayoutBatch, PayoutItem
@@ -71,16 +71,16 @@ def test_preparer_approving_on_the_page_gets_a_clear_message(client, invoice, co
     batch = payout_batch_prepare(coop=invoice.coop, actor=coordinator_board, period_end=PERIOD_END)
     client.force_login(coordinator_board)
     with translation.override("en"):
-        response = client.post(reverse("payments:office_payout_action", args=[batch.pk, "approve"]),
-                               HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(
+            reverse("payments:office_payout_action", args=[batch.pk, "approve"]), HTTP_ACCEPT_LANGUAGE="en"
+        )
     assert response.status_code == 400
     assert "another board member must approve" in response.content.decode()
     batch.refresh_from_db()
     assert batch.status == PayoutBatch.Status.PREPARED
 
 
-def test_board_approval_writes_a_valid_sepa_file_and_posts_wages_to_bank(invoice, fatima, coordinator,
-                                                                          board_member):
+def test_board_approval_writes_a_valid_sepa_file_and_posts_wages_to_bank(invoice, fatima, coordinator, board_member):
     owed = _wages(fatima)
     batch = payout_batch_prepare(coop=invoice.coop, actor=coordinator, period_end=PERIOD_END)
     payout_batch_approve(batch_id=batch.pk, actor=board_member)
@@ -110,11 +110,13 @@ def test_sums_and_ibans_over_several_members(kanaleneiland, bakery, fatima, coor
     from tests.factories import ActiveMemberFactory, UserFactory
     from tests.invoicing.payments.factories import issued_invoice
 
-    other = ActiveMemberFactory(user=UserFactory(email="sanne@example.nl"), coop=kanaleneiland,
-                                iban="NL20INGB0001234567")
+    other = ActiveMemberFactory(
+        user=UserFactory(email="sanne@example.nl"), coop=kanaleneiland, iban="NL20INGB0001234567"
+    )
     issued_invoice(coop=kanaleneiland, business=bakery.business, member=fatima, day=dt.date(2026, 3, 2))
-    issued_invoice(coop=kanaleneiland, business=bakery.business, member=other, day=dt.date(2026, 3, 3),
-                   hours_end=dt.time(15, 0))
+    issued_invoice(
+        coop=kanaleneiland, business=bakery.business, member=other, day=dt.date(2026, 3, 3), hours_end=dt.time(15, 0)
+    )
     expected = {fatima.iban: _wages(fatima), other.iban: _wages(other)}
     batch = payout_batch_prepare(coop=kanaleneiland, actor=coordinator, period_end=PERIOD_END)
     payout_batch_approve(batch_id=batch.pk, actor=board_member)
@@ -176,13 +178,26 @@ def test_fund_payout_uses_the_same_machinery(kanaleneiland, coordinator, board_m
     from coop.ledger.services import Leg, account_get_or_create, ledger_post
 
     # The fund holds money from earlier margins.
-    ledger_post(coop=kanaleneiland, occurred_on=dt.date(2026, 3, 1), description="fund",
-                legs=[Leg(account_get_or_create(coop=kanaleneiland, code=AccountCode.BANK), debit=eur("500.00")),
-                      Leg(account_get_or_create(coop=kanaleneiland, code=AccountCode.FUND), credit=eur("500.00"))])
-    items = [PayoutLine(payee_name="Speeltuinvereniging Kanaleneiland", iban="NL91ABNA0417164300",
-                        amount=eur("350.00"), description="Voorstel 7: nieuwe schommel")]
-    batch = payout_batch_prepare(coop=kanaleneiland, actor=coordinator, kind="fund", items=items,
-                                 period_end=dt.date(2026, 3, 31))
+    ledger_post(
+        coop=kanaleneiland,
+        occurred_on=dt.date(2026, 3, 1),
+        description="fund",
+        legs=[
+            Leg(account_get_or_create(coop=kanaleneiland, code=AccountCode.BANK), debit=eur("500.00")),
+            Leg(account_get_or_create(coop=kanaleneiland, code=AccountCode.FUND), credit=eur("500.00")),
+        ],
+    )
+    items = [
+        PayoutLine(
+            payee_name="Speeltuinvereniging Kanaleneiland",
+            iban="NL91ABNA0417164300",
+            amount=eur("350.00"),
+            description="Voorstel 7: nieuwe schommel",
+        )
+    ]
+    batch = payout_batch_prepare(
+        coop=kanaleneiland, actor=coordinator, kind="fund", items=items, period_end=dt.date(2026, 3, 31)
+    )
     assert batch.kind == PayoutBatch.Kind.FUND
     payout_batch_approve(batch_id=batch.pk, actor=board_member)
     fund = Account.objects.get(coop=kanaleneiland, code=AccountCode.FUND)
@@ -192,18 +207,22 @@ def test_fund_payout_uses_the_same_machinery(kanaleneiland, coordinator, board_m
 
 
 def test_fund_payout_with_invalid_iban_names_the_payee(kanaleneiland, coordinator):
-    items = [PayoutLine(payee_name="Buurthuis De Brug", iban="NL00XXXX0000000000", amount=eur("10.00"),
-                        description="x")]
+    items = [
+        PayoutLine(payee_name="Buurthuis De Brug", iban="NL00XXXX0000000000", amount=eur("10.00"), description="x")
+    ]
     with translation.override("en"), pytest.raises(InvalidPayeeIban, match="Buurthuis De Brug"):
-        payout_batch_prepare(coop=kanaleneiland, actor=coordinator, kind="fund", items=items,
-                             period_end=dt.date(2026, 3, 31))
+        payout_batch_prepare(
+            coop=kanaleneiland, actor=coordinator, kind="fund", items=items, period_end=dt.date(2026, 3, 31)
+        )
     assert PayoutBatch.objects.count() == 0
 
 
 def test_payout_pages_flow_and_download(client, invoice, coordinator, board_member):
     client.force_login(coordinator)
-    response = client.post(reverse("payments:office_payout_prepare"), {
-        "period_start": "2026-03-01", "period_end": "2026-03-31", "execution_date": dt.date.today().isoformat()})
+    response = client.post(
+        reverse("payments:office_payout_prepare"),
+        {"period_start": "2026-03-01", "period_end": "2026-03-31", "execution_date": dt.date.today().isoformat()},
+    )
     batch = PayoutBatch.objects.get()
     assert response.status_code == 302
     assert client.get(reverse("payments:office_payout_list")).status_code == 200
@@ -217,8 +236,12 @@ def test_payout_pages_flow_and_download(client, invoice, coordinator, board_memb
 def test_outsider_and_other_coop_cannot_see_payouts(client, invoice, coordinator, outsider, lunetten_coordinator):
     batch = payout_batch_prepare(coop=invoice.coop, actor=coordinator, period_end=PERIOD_END)
     client.force_login(outsider)
-    for name, args in (("office_payout_list", []), ("office_payout_prepare", []),
-                       ("office_payout_detail", [batch.pk]), ("office_payout_download", [batch.pk])):
+    for name, args in (
+        ("office_payout_list", []),
+        ("office_payout_prepare", []),
+        ("office_payout_detail", [batch.pk]),
+        ("office_payout_download", [batch.pk]),
+    ):
         assert client.get(reverse(f"payments:{name}", args=args)).status_code == 403
     assert client.post(reverse("payments:office_payout_action", args=[batch.pk, "cancel"])).status_code == 403
     client.force_login(lunetten_coordinator)

@@ -45,15 +45,21 @@ def test_late_start_sends_only_the_latest_step(invoice, django_capture_on_commit
 
 
 def test_paid_invoice_gets_no_reminder(invoice, coordinator):
-    payment_record_manual(invoice_id=invoice.pk, amount=invoice.total_gross, received_on=invoice.issue_date,
-                          reference="x", actor=coordinator)
+    payment_record_manual(
+        invoice_id=invoice.pk,
+        amount=invoice.total_gross,
+        received_on=invoice.issue_date,
+        reference="x",
+        actor=coordinator,
+    )
     assert reminders_send_due(today=_day(invoice, 30)) == 0
     assert Reminder.objects.count() == 0
 
 
 def test_partly_paid_invoice_is_reminded_of_the_rest(invoice, coordinator, django_capture_on_commit_callbacks):
-    payment_record_manual(invoice_id=invoice.pk, amount=eur("10.00"), received_on=invoice.issue_date,
-                          reference="x", actor=coordinator)
+    payment_record_manual(
+        invoice_id=invoice.pk, amount=eur("10.00"), received_on=invoice.issue_date, reference="x", actor=coordinator
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders_send_due(today=_day(invoice, 7)) == 1
     rest = f"{invoice.total_gross.amount - 10:.2f}".replace(".", ",")
@@ -63,8 +69,13 @@ def test_partly_paid_invoice_is_reminded_of_the_rest(invoice, coordinator, djang
 def test_the_rulebook_schedule_is_used(invoice):
     from coop.rulebook.services import rule_version_create
 
-    rule_version_create(coop=invoice.coop, effective_from=invoice.due_date, changes={"reminder_days": [3]},
-                        source="general_meeting", note="sneller herinneren")
+    rule_version_create(
+        coop=invoice.coop,
+        effective_from=invoice.due_date,
+        changes={"reminder_days": [3]},
+        source="general_meeting",
+        note="sneller herinneren",
+    )
     assert reminders_send_due(today=_day(invoice, 3)) == 1
     assert list(Reminder.objects.values_list("step_days", flat=True)) == [3]
 

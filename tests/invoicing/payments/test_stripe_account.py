@@ -18,8 +18,13 @@ WEBHOOK = "whsec_kanaleneiland_secret_9876"
 
 
 def test_keys_are_encrypted_at_rest_and_only_a_hint_is_kept(kanaleneiland, coordinator):
-    stripe_account_set(coop=kanaleneiland, actor=coordinator, publishable_key="pk_test_abc1234",
-                       secret_key=SECRET, webhook_secret=WEBHOOK)
+    stripe_account_set(
+        coop=kanaleneiland,
+        actor=coordinator,
+        publishable_key="pk_test_abc1234",
+        secret_key=SECRET,
+        webhook_secret=WEBHOOK,
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM invoicing_stripeaccount")
         raw = " ".join(str(v) for v in cursor.fetchone())

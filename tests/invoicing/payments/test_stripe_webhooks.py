@@ -19,18 +19,28 @@ pytestmark = pytest.mark.django_db
 
 
 def _state() -> tuple[int, int, int, int, int]:
-    return (Payment.objects.count(), LedgerTransaction.objects.count(), WebhookEvent.objects.count(),
-            PaymentAnomaly.objects.count(), Refund.objects.count())
+    return (
+        Payment.objects.count(),
+        LedgerTransaction.objects.count(),
+        WebhookEvent.objects.count(),
+        PaymentAnomaly.objects.count(),
+        Refund.objects.count(),
+    )
 
 
 def _paid_event(invoice, *, amount=None, currency="eur", pi_id=None):  # type: ignore[no-untyped-def]
-    pi = se.payment_intent(amount=cents(invoice) if amount is None else amount, currency=currency,
-                           metadata=se.invoice_metadata(invoice), pi_id=pi_id)
+    pi = se.payment_intent(
+        amount=cents(invoice) if amount is None else amount,
+        currency=currency,
+        metadata=se.invoice_metadata(invoice),
+        pi_id=pi_id,
+    )
     return pi, se.event("payment_intent.succeeded", pi)
 
 
-def test_signed_payment_marks_invoice_paid_and_posts_the_ledger(invoice, post_event, django_capture_on_commit_callbacks,
-                                                                  fake_stripe):
+def test_signed_payment_marks_invoice_paid_and_posts_the_ledger(
+    invoice, post_event, django_capture_on_commit_callbacks, fake_stripe
+):
     pi, ev = _paid_event(invoice)
     with django_capture_on_commit_callbacks(execute=False):
         response = post_event(invoice.coop, ev)
@@ -41,7 +51,9 @@ def test_signed_payment_marks_invoice_paid_and_posts_the_ledger(invoice, post_ev
     assert receivable_for_invoice(invoice).amount == 0
     legs = LedgerLeg.objects.filter(transaction=payment.ledger_transaction).select_related("account")
     assert {(leg.account.code, leg.debit is not None) for leg in legs} == {
-        (AccountCode.STRIPE_CLEARING, True), (AccountCode.RECEIVABLE, False)}
+        (AccountCode.STRIPE_CLEARING, True),
+        (AccountCode.RECEIVABLE, False),
+    }
     assert invoice_payment_summary(invoice, today=invoice.due_date).status == "paid"
     assert WebhookEvent.objects.get().outcome == WebhookEvent.Outcome.PROCESSED
     assert trial_balance(invoice.coop).total.amount == 0
@@ -89,8 +101,12 @@ def test_tampered_body_is_rejected(invoice, client):
     _pi, ev = _paid_event(invoice)
     body, header = se.signed(ev, stripe_keys_for(invoice.coop).webhook_secret)
     tampered = body.replace(b'"amount_received": ', b'"amount_received": 1')
-    response = client.post(reverse("payments:stripe_webhook", kwargs={"coop_slug": invoice.coop.slug}), data=tampered,
-                           content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
+    response = client.post(
+        reverse("payments:stripe_webhook", kwargs={"coop_slug": invoice.coop.slug}),
+        data=tampered,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=header,
+    )
     assert response.status_code == 400
     assert Payment.objects.count() == 0
 
@@ -147,8 +163,9 @@ def test_currency_other_than_euro_is_an_anomaly_and_posts_nothing(invoice, post_
 def test_late_failure_after_success_does_not_undo_the_payment(invoice, post_event):
     pi, ev = _paid_event(invoice)
     post_event(invoice.coop, ev)
-    failed = se.payment_intent(amount=cents(invoice), metadata=se.invoice_metadata(invoice), pi_id=pi["id"],
-                               status="requires_payment_method")
+    failed = se.payment_intent(
+        amount=cents(invoice), metadata=se.invoice_metadata(invoice), pi_id=pi["id"], status="requires_payment_method"
+    )
     assert post_event(invoice.coop, se.event("payment_intent.payment_failed", failed)).status_code == 200
     assert Payment.objects.count() == 1
     assert InvoiceSettlement.objects.get(invoice=invoice).status == InvoiceSettlement.Status.PAID
@@ -156,8 +173,9 @@ def test_late_failure_after_success_does_not_undo_the_payment(invoice, post_even
 
 
 def test_failure_before_any_success_changes_no_money(invoice, post_event):
-    failed = se.payment_intent(amount=cents(invoice), metadata=se.invoice_metadata(invoice),
-                               status="requires_payment_method")
+    failed = se.payment_intent(
+        amount=cents(invoice), metadata=se.invoice_metadata(invoice), status="requires_payment_method"
+    )
     ledger_before = LedgerTransaction.objects.count()
     assert post_event(invoice.coop, se.event("payment_intent.payment_failed", failed)).status_code == 200
     assert LedgerTransaction.objects.count() == ledger_before
@@ -166,8 +184,9 @@ def test_failure_before_any_success_changes_no_money(invoice, post_event):
 
 def test_refund_arriving_before_the_paid_event_records_both_once(invoice, post_event):
     pi, paid_ev = _paid_event(invoice)
-    ch = se.charge(amount=cents(invoice), metadata=se.invoice_metadata(invoice), pi_id=pi["id"],
-                   refunded=cents(invoice))
+    ch = se.charge(
+        amount=cents(invoice), metadata=se.invoice_metadata(invoice), pi_id=pi["id"], refunded=cents(invoice)
+    )
     assert post_event(invoice.coop, se.event("charge.refunded", ch)).status_code == 200
     assert post_event(invoice.coop, paid_ev).status_code == 200
     payment = Payment.objects.get()
@@ -189,7 +208,8 @@ def test_partial_refund_leaves_the_invoice_partly_paid_and_reverses_that_part(in
     assert receivable_for_invoice(invoice).amount == 10
     assert InvoiceSettlement.objects.get(invoice=invoice).status == InvoiceSettlement.Status.PARTLY_PAID
     clearing = LedgerLeg.objects.filter(account__code=AccountCode.STRIPE_CLEARING).aggregate(
-        d=Sum("debit"), c=Sum("credit"))
+        d=Sum("debit"), c=Sum("credit")
+    )
     assert clearing["d"] - clearing["c"] == invoice.total_gross.amount - 10
     assert payment_integrity_check().ok
 
@@ -233,8 +253,9 @@ def test_event_signed_by_coop_a_cannot_touch_coop_b_invoices(invoice, lunetten_i
 
 
 def test_coop_with_its_own_keys_verifies_with_its_own_secret(invoice, post_event, coordinator):
-    stripe_account_set(coop=invoice.coop, actor=coordinator, secret_key="sk_test_kanaal",
-                       webhook_secret="whsec_kanaleneiland_own")
+    stripe_account_set(
+        coop=invoice.coop, actor=coordinator, secret_key="sk_test_kanaal", webhook_secret="whsec_kanaleneiland_own"
+    )
     _pi, ev = _paid_event(invoice)
     assert post_event(invoice.coop, ev, secret=se_fake_secret(invoice.coop)).status_code == 400
     assert post_event(invoice.coop, ev, secret="whsec_kanaleneiland_own").status_code == 200

@@ -61,7 +61,9 @@ def test_same_event_to_two_workers_records_one_payment(invoice):
 def test_two_events_for_one_payment_at_once_record_one_payment(invoice):
     pi = se.payment_intent(amount=cents(invoice), metadata=se.invoice_metadata(invoice))
     session = se.checkout_session(amount=cents(invoice), metadata=se.invoice_metadata(invoice), pi_id=pi["id"])
-    statuses = _race(invoice, [se.event("payment_intent.succeeded", pi), se.event("checkout.session.completed", session)])
+    statuses = _race(
+        invoice, [se.event("payment_intent.succeeded", pi), se.event("checkout.session.completed", session)]
+    )
     assert statuses == [200, 200]
     assert Payment.objects.count() == 1
     assert payment_integrity_check().ok
