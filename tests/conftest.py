@@ -50,6 +50,31 @@ def _empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _legal_tables(request: pytest.FixtureRequest) -> None:
+    """The legal tables come from a data migration; a transactional test's flush empties them.
+
+    Put them back (idempotently) before every test that uses the database, so a test never
+    depends on whether a `transaction=True` test ran before it.
+    """
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(
+        {"transactional_db", "live_server"} & names or (marker is not None and marker.kwargs.get("transaction"))
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker is not None:
+        request.getfixturevalue("db")
+    else:
+        return
+    from coop.rulebook.legal_tables import legal_tables_ensure
+    from coop.rulebook.models import MinimumWage
+
+    if not MinimumWage.objects.exists():
+        legal_tables_ensure()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
 

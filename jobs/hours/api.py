@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -48,6 +49,7 @@ def _business_ids(request: Request) -> set[int]:
 class HourEntryListApi(APIView):
     """GET ?status=submitted (default) | approved | corrected | not_done | disputed | all."""
 
+    @extend_schema(responses=HourEntryOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         ids = _business_ids(request)
         wanted = request.query_params.get("status", HourEntry.Status.SUBMITTED)
@@ -60,6 +62,14 @@ class HourEntryListApi(APIView):
 class HourEntryBulkApproveApi(APIView):
     """POST {"ids": [..]}: approve all in one transaction; one entry of another business refuses all (403)."""
 
+    @extend_schema(
+        request=BulkApproveInputSerializer,
+        responses=inline_serializer(
+            "HourEntryBulkApproveResult",
+            {"approved": serializers.ListField(child=serializers.IntegerField()),
+             "already_handled": serializers.ListField(child=serializers.IntegerField())},
+        ),
+    )
     def post(self, request: Request) -> Response:
         _business_ids(request)
         serializer = BulkApproveInputSerializer(data=request.data)
