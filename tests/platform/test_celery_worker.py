@@ -17,6 +17,8 @@ from celery import Celery
 from django.conf import settings
 from django.db import connection
 
+from coop.broker import filesystem_broker_options
+
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -39,8 +41,7 @@ def broker(tmp_path: Path) -> dict[str, str]:
     """Broker settings for this test: its own folder (filesystem) or the configured Redis."""
     if settings.CELERY_BROKER_URL.startswith("filesystem"):
         broker_dir = tmp_path / "broker"
-        for sub in ("out", "processed"):
-            (broker_dir / sub).mkdir(parents=True)
+        filesystem_broker_options(broker_dir)
         return {"CELERY_BROKER_URL": "filesystem://", "CELERY_BROKER_DIR": str(broker_dir)}
     return {"CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
 
@@ -112,13 +113,7 @@ def _producer(broker: dict[str, str]) -> Celery:
     """A client app with the same broker settings as the worker (this process runs tasks eagerly)."""
     app = Celery("wijkwerk-test-producer", broker=broker["CELERY_BROKER_URL"])
     if "CELERY_BROKER_DIR" in broker:
-        folder = Path(broker["CELERY_BROKER_DIR"])
-        app.conf.broker_transport_options = {
-            "data_folder_in": str(folder / "out"),
-            "data_folder_out": str(folder / "out"),
-            "processed_folder": str(folder / "processed"),
-            "store_processed": False,
-        }
+        app.conf.broker_transport_options = filesystem_broker_options(Path(broker["CELERY_BROKER_DIR"]))
     return app
 
 
