@@ -265,8 +265,8 @@ def payment_integrity_check(*, coop: Cooperative | None = None) -> PaymentIntegr
     """Check every invoice's receivable and every payment intent, in a fixed number of queries."""
     from coop.ledger.models import AccountCode, LedgerLeg, ledger_reference
 
-    invoices = Invoice.objects.all() if coop is None else Invoice.objects.filter(coop=coop)
-    invoices = list(invoices.only("pk", "number", "total_gross", "total_gross_currency"))
+    scope = Invoice.objects.all() if coop is None else Invoice.objects.filter(coop=coop)
+    invoices = list(scope.only("pk", "number", "total_gross", "total_gross_currency"))
     legs = LedgerLeg.objects.filter(account__code=AccountCode.RECEIVABLE)
     if coop is not None:
         legs = legs.filter(account__coop=coop)

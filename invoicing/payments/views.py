@@ -344,7 +344,7 @@ def office_payout_action(request: HttpRequest, batch_id: int, action: str) -> Ht
 
 
 @login_required
-def office_payout_download(request: HttpRequest, batch_id: int) -> HttpResponse:
+def office_payout_download(request: HttpRequest, batch_id: int) -> FileResponse:
     _coop, batch = _batch(request, batch_id)
     if not batch.sepa_file or batch.status == PayoutBatch.Status.CANCELLED:
         raise Http404

@@ -237,7 +237,7 @@ def webhook_event_receive(*, coop: Cooperative, payload: bytes, signature: str) 
             # (coop, event id) index, which rolls its whole transaction back: answered as a duplicate.
             if handler is None:
                 logger.info("Acknowledged unhandled Stripe event %s (%s) for %s", event.id, event.type, coop.slug)
-                outcome, note = Outcome.IGNORED, "event type not handled"
+                outcome, note = str(Outcome.IGNORED), "event type not handled"
             else:
                 outcome, note = handler(coop, event)
             WebhookEvent.objects.create(
