@@ -27,5 +27,10 @@ urlpatterns = [
     path("office/payouts/new/", views.office_payout_prepare, name="office_payout_prepare"),
     path("office/payouts/<int:batch_id>/", views.office_payout_detail, name="office_payout_detail"),
     path("office/payouts/<int:batch_id>/sepa.xml", views.office_payout_download, name="office_payout_download"),
+    path(
+        "office/payouts/<int:batch_id>/lines/<int:item_id>/statement.pdf",
+        views.office_payout_item_statement,
+        name="office_payout_item_statement",
+    ),
     path("office/payouts/<int:batch_id>/<str:action>/", views.office_payout_action, name="office_payout_action"),
 ]

@@ -354,3 +354,18 @@ def office_payout_download(request: HttpRequest, batch_id: int) -> FileResponse:
         filename=f"sepa-{batch.coop.slug}-{batch.pk}.xml",
         content_type="application/xml",
     )
+
+
+@login_required
+def office_payout_item_statement(request: HttpRequest, batch_id: int, item_id: int) -> HttpResponse:
+    """The member's earnings statement for the batch's month, attached to their payout line."""
+    from invoicing.services.earnings import earnings_statement_pdf
+
+    _coop, batch = _batch(request, batch_id)
+    item = next((i for i in batch.items.all() if i.pk == item_id and i.member is not None), None)
+    if item is None or item.member is None:
+        raise Http404
+    content = earnings_statement_pdf(member=item.member, year=batch.period_end.year, month=batch.period_end.month)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="earnings-{item.member.pk}-{batch.period_end:%Y-%m}.pdf"'
+    return response

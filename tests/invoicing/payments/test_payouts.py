@@ -249,3 +249,16 @@ def test_outsider_and_other_coop_cannot_see_payouts(client, invoice, coordinator
     assert client.post(reverse("payments:office_payout_action", args=[batch.pk, "cancel"])).status_code == 404
     batch.refresh_from_db()
     assert batch.status == PayoutBatch.Status.PREPARED
+
+
+def test_payout_line_has_the_members_earnings_statement_attached(client, invoice, fatima, coordinator, outsider):
+    batch = payout_batch_prepare(coop=invoice.coop, actor=coordinator, period_end=PERIOD_END)
+    item = batch.items.get()
+    url = reverse("payments:office_payout_item_statement", args=[batch.pk, item.pk])
+    client.force_login(coordinator)
+    assert url in client.get(reverse("payments:office_payout_detail", args=[batch.pk])).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    client.force_login(outsider)
+    assert client.get(url).status_code == 403
