@@ -96,3 +96,25 @@ def test_run_now_without_coop_is_refused(client, kanaleneiland, coordinator):
     assert client.post(reverse("matching_round_run_now"), {"coop": "x"}).status_code == 403
     assert client.get(reverse("matching_round_run_now")).status_code == 405
     assert not MatchingRound.objects.exists()
+
+
+def detail_queries(client, round_):  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("matching_round_detail", args=[round_.pk]))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_round_detail_costs_the_same_queries_for_1_and_20_offers(client, kanaleneiland, coordinator, job):
+    from tests.jobs.factories import PendingOfferFactory
+
+    client.force_login(coordinator)
+    rounds(kanaleneiland, 1)
+    round_ = MatchingRound.objects.get()
+    day = monday_next_week()
+    PendingOfferFactory(round=round_, shift=shift_on(job, day), member=member(kanaleneiland, "M0"))
+    one = detail_queries(client, round_)
+    for i in range(1, 20):
+        PendingOfferFactory(round=round_, shift=shift_on(job, day, (8 + i % 10, 0), (9 + i % 10, 0)),
+                            member=member(kanaleneiland, f"M{i}"))
+    assert detail_queries(client, round_) == one
