@@ -112,7 +112,7 @@ def payout_batch_prepare(
     period_end: dt.date,
     period_start: dt.date | None = None,
     kind: str = PayoutBatch.Kind.WAGES,
-    items: list[PayoutLine] | None = None,
+    items: list[PayoutLine] | list[dict[str, Any]] | None = None,
     execution_date: dt.date | None = None,
 ) -> PayoutBatch:
     """Prepare a batch: all wages payable up to `period_end` per member, or the given fund `items`.
@@ -128,7 +128,11 @@ def payout_batch_prepare(
     with transaction.atomic():
         # One preparer at a time per coop, so two batches never claim the same wages.
         Cooperative.objects.select_for_update().get(pk=coop.pk)
-        lines = list(items) if kind == PayoutBatch.Kind.FUND and items else _wage_lines(coop, period_end)
+        lines = (
+            [i if isinstance(i, PayoutLine) else PayoutLine(**i) for i in items]
+            if kind == PayoutBatch.Kind.FUND and items
+            else _wage_lines(coop, period_end)
+        )
         if not lines:
             raise PayoutError(_("There is nothing to pay out for this period."))
         for line in lines:
@@ -230,6 +234,15 @@ def payout_batch_approve(*, batch_id: int, actor: Any) -> PayoutBatch:
             else:
                 account = account_get_or_create(coop=coop, code=AccountCode.FUND)
             legs.append(Leg(account=account, debit=item.amount))
+        if batch.kind == PayoutBatch.Kind.FUND:
+            fund = account_get_or_create(coop=coop, code=AccountCode.FUND)
+            fund_legs = LedgerLeg.objects.filter(account=fund).aggregate(c=Sum("credit"), d=Sum("debit"))
+            available = Decimal(fund_legs["c"] or 0) - Decimal(fund_legs["d"] or 0)
+            if Decimal(batch.total.amount) > available:
+                raise PayoutError(
+                    _("The neighbourhood fund holds %(available)s, less than the %(total)s in this batch.")
+                    % {"available": eur(available), "total": batch.total}
+                )
         legs.append(Leg(account=bank, credit=batch.total))
         try:
             xml = sepa.credit_transfer_xml(

@@ -262,3 +262,21 @@ def test_payout_line_has_the_members_earnings_statement_attached(client, invoice
     assert response.content.startswith(b"%PDF")
     client.force_login(outsider)
     assert client.get(url).status_code == 403
+
+
+def test_fund_payout_larger_than_the_fund_is_refused(kanaleneiland, coordinator, board_member):
+    items = [
+        {
+            "payee_name": "Buurthuis De Brug",
+            "iban": "NL91ABNA0417164300",
+            "amount": eur("10.00"),
+            "description": "Voorstel 9",
+        }
+    ]
+    batch = payout_batch_prepare(
+        coop=kanaleneiland, actor=coordinator, kind="fund", items=items, period_end=dt.date(2026, 3, 31)
+    )
+    before = _state()
+    with pytest.raises(PayoutError):
+        payout_batch_approve(batch_id=batch.pk, actor=board_member)
+    assert _state() == before
