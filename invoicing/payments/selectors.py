@@ -127,6 +127,15 @@ def invoice_payment_status_map(invoices: list[Invoice], *, today: dt.date) -> di
     return {i.pk: _status(i, settlements.get(i.pk), Decimal(credited.get(i.pk) or 0), today) for i in invoices}
 
 
+def invoice_list_for_contact_payments(*, business_ids: set[int], limit: int = 200) -> list[Invoice]:
+    """Invoices of the businesses a contact acts for, newest first, with coop and business loaded."""
+    return list(
+        Invoice.objects.filter(business_id__in=list(business_ids))
+        .select_related("coop", "business")
+        .order_by("-issue_date", "-sequence")[:limit]
+    )
+
+
 # --- office lists ------------------------------------------------------------------------------------
 def anomaly_list_open(*, coop: Cooperative) -> QuerySet[PaymentAnomaly]:
     return PaymentAnomaly.objects.filter(coop=coop, resolved_at__isnull=True).select_related("invoice")

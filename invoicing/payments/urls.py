@@ -6,6 +6,7 @@ app_name = "payments"
 
 urlpatterns = [
     # Business side: pay from the portal, or from the e-mail with a signed link.
+    path("payments/invoices/", views.business_invoices_to_pay, name="business_invoices_to_pay"),
     path("payments/invoices/<int:invoice_id>/pay/", views.invoice_pay, name="invoice_pay"),
     path("payments/pay/<str:token>/", views.invoice_pay_link, name="invoice_pay_link"),
     # Stripe: one webhook URL per coop, verified with that coop's own secret.

@@ -69,6 +69,20 @@ def _pay_page(request: HttpRequest, invoice: Invoice, pay_url: str) -> HttpRespo
 
 
 @login_required
+def business_invoices_to_pay(request: HttpRequest) -> HttpResponse:
+    """The business portal's payment page: every invoice of the contact's businesses with its status."""
+    from members.selectors import business_ids_for_contact
+
+    business_ids = business_ids_for_contact(request.user)
+    if not business_ids:
+        raise PermissionDenied(_("This page is for business contacts."))
+    invoices = selectors.invoice_list_for_contact_payments(business_ids=business_ids)
+    statuses = selectors.invoice_payment_status_map(invoices, today=timezone.localdate())
+    rows = [(invoice, statuses[invoice.pk], str(selectors.STATUS_LABELS[statuses[invoice.pk]])) for invoice in invoices]
+    return render(request, "invoicing/payments/business_invoice_list.html", {"rows": rows})
+
+
+@login_required
 def invoice_pay(request: HttpRequest, invoice_id: int) -> HttpResponse:
     """The portal's pay page for an invoice of one of the contact's businesses."""
     invoice = Invoice.objects.select_related("coop", "business").filter(pk=invoice_id).first()

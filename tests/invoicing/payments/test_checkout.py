@@ -141,3 +141,33 @@ def test_outsider_and_other_business_cannot_open_the_pay_page(client, invoice, o
     client.logout()
     assert client.get(_pay_url(invoice)).status_code == 302  # to the login page
     assert CheckoutAttempt.objects.count() == 0
+
+
+def test_business_sees_its_invoices_with_status_and_pay_links(client, bakery, invoice, lunetten_invoice, outsider):
+    client.force_login(bakery.contact)
+    page = client.get(reverse("payments:business_invoices_to_pay")).content.decode()
+    assert invoice.number in page and _pay_url(invoice) in page
+    assert lunetten_invoice.number not in page  # another business's invoice
+    client.force_login(outsider)
+    assert client.get(reverse("payments:business_invoices_to_pay")).status_code == 403
+
+
+def test_business_invoice_list_costs_the_same_for_1_and_many(client, kanaleneiland, bakery, fatima):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.invoicing.payments.factories import issued_invoice
+
+    day = dt.date(2026, 3, 2)
+    issued_invoice(coop=kanaleneiland, business=bakery.business, member=fatima, day=day)
+    client.force_login(bakery.contact)
+    url = reverse("payments:business_invoices_to_pay")
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for i in range(1, 12):
+        issued_invoice(coop=kanaleneiland, business=bakery.business, member=fatima, day=day + dt.timedelta(i))
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(one.captured_queries) == len(many.captured_queries)
