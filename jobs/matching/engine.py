@@ -46,9 +46,11 @@ WAITING_FULL_DAYS = 28.0
 # Scores are compared in thousandths so the assignment works on integers (exact, deterministic).
 SCORE_QUANTUM = 1000
 NO_CAP = np.inf
-# Pruning: each shift keeps its best 2 * seats + PRUNE_EXTRA candidates (benchmark: gap vs exact).
+# Pruning (solver parameters, not policy; the benchmark measures their cost against the exact
+# optimum): each shift keeps its best 2 * seats + PRUNE_EXTRA candidates; the next-best
+# MEMBER_FACTOR * (seats of the cell) members of a cell keep MEMBER_K shifts each, picked with a
+# SPREAD of at most that many points so they do not all land on the same shifts.
 PRUNE_EXTRA = int(os.environ.get("WK_MATCHING_PRUNE_EXTRA", "12"))
-BLOCK_FACTOR = float(os.environ.get("WK_MATCHING_BLOCK_FACTOR", "0"))
 MEMBER_FACTOR = float(os.environ.get("WK_MATCHING_MEMBER_FACTOR", "4"))
 MEMBER_K = int(os.environ.get("WK_MATCHING_MEMBER_K", "3"))
 MAX_PASSES = 4  # graph growths per phase
@@ -333,10 +335,8 @@ def pruned_pairs(problem: Problem, shifts: np.ndarray, index: dict[tuple[int, in
         if not len(members):
             continue
         feasible, score = block_scores(problem, coop, block, members)
-        # Shifts of one cell rank members almost alike (most of the score is the member's), so they
-        # compete for the same people: the list grows with the seats of the whole cell.
         block_seats = int(problem.shift_seats[block].sum())
-        keep = 2 * problem.shift_seats[block].astype(np.int64) + extra + int(BLOCK_FACTOR * block_seats)
+        keep = 2 * problem.shift_seats[block].astype(np.int64) + extra
         k = int(min(keep.max(), len(members)))
         score = np.where(feasible, score, -np.inf)
         if k < len(members):
