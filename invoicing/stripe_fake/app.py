@@ -16,6 +16,7 @@ Endpoints:
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import logging
@@ -119,6 +120,8 @@ class FakeStripe:
             return self._error(404, "invalid_request_error", "Unrecognized request URL")
         auth = environ.get("HTTP_AUTHORIZATION", "")
         api_key = auth[len("Bearer ") :] if auth.startswith("Bearer ") else ""
+        if auth.startswith("Basic "):  # curl -u sk_test_...: as Stripe also accepts
+            api_key = base64.b64decode(auth[len("Basic ") :]).decode(errors="replace").partition(":")[0]
         if not api_key.startswith("sk_"):
             return self._error(401, "invalid_request_error", "Invalid API Key provided")
         with self.lock:
