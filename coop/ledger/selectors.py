@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet, Sum
 from djmoney.money import Money
 
 from coop.ledger.models import Account, AccountCode, LedgerLeg, LedgerTransaction, ledger_reference
@@ -115,10 +115,21 @@ def receivable_for_invoice(invoice: Any) -> Money:
 
 
 def ledger_unbalanced_transactions(coop: Cooperative | None = None) -> list[int]:
-    """Ids of transactions whose legs do not balance (an empty list in healthy books)."""
-    qs = LedgerTransaction.objects.all()
-    if coop is not None:
-        qs = qs.filter(coop=coop)
-    rows = qs.annotate(d=Sum("legs__debit"), c=Sum("legs__credit")).filter(~Q(d=F("c")) | Q(d__isnull=True))
-    return list(rows.values_list("id", flat=True))
+    """Ids of transactions whose legs do not balance or are fewer than two (an empty list in healthy books).
 
+    Summed in Python with Decimals: SQLite sums decimals as floats, so an SQL comparison of sums
+    can see 84.69999 <> 84.70.
+    """
+    legs = LedgerLeg.objects.all()
+    transactions = LedgerTransaction.objects.all()
+    if coop is not None:
+        legs = legs.filter(transaction__coop=coop)
+        transactions = transactions.filter(coop=coop)
+    totals: dict[int, list[Decimal]] = {pk: [Decimal(0), Decimal(0), Decimal(0)]
+                                        for pk in transactions.values_list("pk", flat=True)}
+    for txn_id, debit, credit in legs.values_list("transaction_id", "debit", "credit"):
+        row = totals.setdefault(txn_id, [Decimal(0), Decimal(0), Decimal(0)])
+        row[0] += Decimal(debit or 0)
+        row[1] += Decimal(credit or 0)
+        row[2] += 1
+    return sorted(pk for pk, (debit, credit, count) in totals.items() if debit != credit or count < 2)

@@ -67,3 +67,12 @@ def legal_tables(transactional_db):  # type: ignore[no-untyped-def]
     from django.apps import apps
 
     importlib.import_module("coop.rulebook.migrations.0002_legal_tables").seed(apps, None)
+
+
+@pytest.fixture
+def english(client):  # type: ignore[no-untyped-def]
+    """Pages in English (the language cookie), so tests can assert the English source text."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

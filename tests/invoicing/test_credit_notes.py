@@ -83,7 +83,7 @@ def test_crediting_more_than_invoiced_is_refused_and_changes_nothing(run_invoice
     assert CreditNote.objects.get().number.endswith("-00001")
 
 
-def test_credit_note_form_shows_a_clear_error_for_too_much(client, run_invoices, kanaleneiland, bakery, fatima,
+def test_credit_note_form_shows_a_clear_error_for_too_much(english, client, run_invoices, kanaleneiland, bakery, fatima,
                                                            fatima_worked, coordinator, books_sound):
     invoice = run_invoices(kanaleneiland)[0]
     line = invoice.lines.order_by("position").first()

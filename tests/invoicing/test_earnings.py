@@ -16,7 +16,8 @@ from tests.invoicing.conftest import UNTIL, WORK_DAY
 from tests.invoicing.factories import approved_hours
 from tests.invoicing.test_invoice_pdf import pdf_text
 
-pytestmark = pytest.mark.django_db
+# After every flow test: the ledger balances and each invoice's receivable is its total or zero.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("books_sound")]
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def test_earnings_add_up_all_clients_per_week_and_month(stapelbaan, fatima):
     assert sum(p.amount for p in parts) == 1
 
 
-def test_member_sees_earnings_page_with_euro_sentence_and_statement(client, stapelbaan, fatima, tmp_path):
+def test_member_sees_earnings_page_with_euro_sentence_and_statement(english, client, stapelbaan, fatima, tmp_path):
     client.force_login(fatima.user)
     response = client.get(reverse("member_earnings"))
     assert response.status_code == 200

@@ -11,7 +11,8 @@ from django.utils import translation
 
 from invoicing.services.invoices import invoice_pdf_bytes, invoice_pdf_render
 
-pytestmark = pytest.mark.django_db
+# After every flow test: the ledger balances and each invoice's receivable is its total or zero.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("books_sound")]
 
 
 def pdf_text(content: bytes, tmp_path) -> str:  # type: ignore[no-untyped-def]
