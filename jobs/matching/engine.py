@@ -428,15 +428,11 @@ def assign_exact(problem: Problem, ps: np.ndarray, pm: np.ndarray, pscore: np.nd
     seat_shift = np.repeat(np.arange(len(shifts)), n_seats_shift)
     pick_s = shifts[seat_shift[r]]
     pick_m = members[c]
-    # score of the picked pair
-    lookup = {(int(a), int(b)): float(v) for a, b, v in zip(ps, pm, pscore, strict=True)} if len(r) < 5000 else None
-    if lookup is not None:
-        pick_score = np.array([lookup[(int(a), int(b))] for a, b in zip(pick_s, pick_m, strict=True)])
-    else:
-        key = ps.astype(np.int64) * (problem.n_members + 1) + pm
-        order = np.argsort(key, kind="stable")
-        pos = np.searchsorted(key[order], pick_s.astype(np.int64) * (problem.n_members + 1) + pick_m)
-        pick_score = pscore[order][pos]
+    # the score of each picked pair, found by its (shift, member) key
+    key = ps.astype(np.int64) * (problem.n_members + 1) + pm
+    order = np.argsort(key, kind="stable")
+    pos = np.searchsorted(key[order], pick_s.astype(np.int64) * (problem.n_members + 1) + pick_m)
+    pick_score = pscore[order][pos]
     order = np.lexsort((pick_m, pick_s))
     return pick_s[order], pick_m[order], pick_score[order]
 
