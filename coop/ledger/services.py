@@ -179,3 +179,29 @@ def account_get_or_create(
     except IntegrityError:
         # Two posters opened the same account at once; the first one won.
         return Account.objects.get(coop=coop, code=code, party_key=party_key)
+
+
+def account_get_or_create_many(
+    *, coop: Cooperative, wanted: list[tuple[str, int | None, int | None, str]]
+) -> dict[tuple[str, int | None, int | None], Account]:
+    """Many accounts at once, `wanted` as (code, business_id, member_id, name); one query when they exist.
+
+    Returns them keyed by (code, business_id, member_id).
+    """
+    by_key: dict[tuple[str, str], tuple[str, int | None, int | None, str]] = {
+        (code, party_key_for(business_id, member_id)): (code, business_id, member_id, name)
+        for code, business_id, member_id, name in wanted
+    }
+    found = {
+        (a.code, a.party_key): a
+        for a in Account.objects.filter(
+            coop=coop, code__in={k[0] for k in by_key}, party_key__in={k[1] for k in by_key}
+        )
+    }
+    result: dict[tuple[str, int | None, int | None], Account] = {}
+    for key, (code, business_id, member_id, name) in by_key.items():
+        account = found.get(key) or account_get_or_create(
+            coop=coop, code=code, business_id=business_id, member_id=member_id, name=name
+        )
+        result[(code, business_id, member_id)] = account
+    return result

@@ -96,7 +96,7 @@ class RuleCache:
         self._values: dict[int, dict[str, Any]] = {}
         self._by_date: dict[dt.date, TrailRules] = {}
         self._min_wages: list[tuple[dt.date, Money]] | None = None
-        self._vat: dict[tuple[str, dt.date], VatRate] = {}
+        self._vat_rates: list[VatRate] | None = None
 
     def on(self, day: dt.date) -> TrailRules:
         if day not in self._by_date:
@@ -133,10 +133,12 @@ class RuleCache:
         return statutory if to_decimal(statutory) > to_decimal(wage) else wage
 
     def vat_rate(self, code: str, day: dt.date) -> VatRate:
-        key = (code, day)
-        if key not in self._vat:
-            self._vat[key] = vat_rate_get(code, on=day)
-        return self._vat[key]
+        if self._vat_rates is None:
+            self._vat_rates = list(VatRate.objects.order_by("-valid_from"))
+        for rate in self._vat_rates:
+            if rate.code == code and rate.valid_from <= day:
+                return rate
+        return vat_rate_get(code, on=day)  # raises the rulebook's own error
 
 
 def euro_trail_for_work(

@@ -28,7 +28,7 @@ from djmoney.money import Money
 
 from coop.audit import audit_record
 from coop.ledger.models import AccountCode, LedgerTransaction
-from coop.ledger.services import Leg, account_get_or_create, ledger_post
+from coop.ledger.services import Leg, account_get_or_create_many, ledger_post
 from coop.models import Cooperative
 from coop.money import eur, percent_of, to_decimal
 from coop.rulebook.exceptions import RulebookError
@@ -104,17 +104,25 @@ def _invoice_post_to_ledger(*, invoice: Invoice, lines: list[InvoiceLine], actor
         fund += to_decimal(line.fund_share)
         operating += to_decimal(line.operating_share)
 
-    def acc(code: str, **party: Any) -> Any:
-        return account_get_or_create(coop=coop, code=code, **party)
+    wanted: list[tuple[str, int | None, int | None, str]] = [
+        (AccountCode.RECEIVABLE, invoice.business_id, None, str(invoice.business)),
+        (AccountCode.VAT_PAYABLE, None, None, ""),
+        (AccountCode.EMPLOYER_COSTS_PAYABLE, None, None, ""),
+        (AccountCode.FUND, None, None, ""),
+        (AccountCode.OPERATING, None, None, ""),
+        *[(AccountCode.WAGES_PAYABLE, None, member_id, names[member_id]) for member_id in sorted(wages)],
+    ]
+    accounts = account_get_or_create_many(coop=coop, wanted=wanted)
 
-    legs = [Leg(acc(AccountCode.RECEIVABLE, business_id=invoice.business_id, name=str(invoice.business)),
-                debit=invoice.total_gross)]
+    def acc(code: str, business_id: int | None = None, member_id: int | None = None) -> Any:
+        return accounts[(code, business_id, member_id)]
+
+    legs = [Leg(acc(AccountCode.RECEIVABLE, business_id=invoice.business_id), debit=invoice.total_gross)]
     if to_decimal(invoice.total_vat) > 0:
         legs.append(Leg(acc(AccountCode.VAT_PAYABLE), credit=invoice.total_vat))
     for member_id in sorted(wages):
         if wages[member_id] > 0:
-            legs.append(Leg(acc(AccountCode.WAGES_PAYABLE, member_id=member_id, name=names[member_id]),
-                            credit=eur(wages[member_id])))
+            legs.append(Leg(acc(AccountCode.WAGES_PAYABLE, member_id=member_id), credit=eur(wages[member_id])))
     for code, amount in ((AccountCode.EMPLOYER_COSTS_PAYABLE, costs), (AccountCode.FUND, fund),
                          (AccountCode.OPERATING, operating)):
         if amount > 0:
