@@ -56,7 +56,7 @@ class CreditNoteForm(forms.Form):
         return [self[f"line_{line.pk}"] for line in self.lines]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         if not data.get("credit_all"):
@@ -87,7 +87,7 @@ class PeriodForm(forms.Form):
     until = forms.DateField(label=_("Up to and including"), widget=DATE_INPUT)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError(_("The start date must be before the end date."))
         if data.get("since") and data.get("until") and (data["until"] - data["since"]).days > 366:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -71,7 +72,7 @@ def credit_note_create(
     invoice: Invoice,
     reason: str,
     actor: Any | None,
-    amounts: dict[int, Money | Decimal] | None = None,
+    amounts: Mapping[int, Money | Decimal] | None = None,
     issue_date: dt.date | None = None,
 ) -> CreditNote:
     """Credit an invoice: all that is left of it (`amounts` None) or the given net amount per line id.

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from invoicing.selectors import (
@@ -45,7 +46,7 @@ def business_invoice_detail(request: HttpRequest, invoice_id: int) -> HttpRespon
 
 
 @login_required
-def business_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def business_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponseBase:
     invoice = invoice_get_for_businesses(business_ids=_business_ids(request), invoice_id=invoice_id)
     if invoice is None:
         raise Http404
@@ -54,7 +55,7 @@ def business_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @login_required
-def business_credit_note_pdf(request: HttpRequest, credit_note_id: int) -> HttpResponse:
+def business_credit_note_pdf(request: HttpRequest, credit_note_id: int) -> HttpResponseBase:
     credit_note = credit_note_list_for_businesses(business_ids=_business_ids(request)).filter(
         pk=credit_note_id).first()
     if credit_note is None:

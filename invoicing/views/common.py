@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
 from coop.models import Cooperative
 from members.selectors import coop_current_for_staff
@@ -19,7 +20,7 @@ def staff_coop(request: HttpRequest) -> Cooperative:
     return coop
 
 
-def pdf_response(content: bytes | Any, filename: str) -> HttpResponse:
+def pdf_response(content: bytes | Any, filename: str) -> HttpResponseBase:
     """A PDF download (bytes or an open file)."""
     if isinstance(content, bytes):
         response = HttpResponse(content, content_type="application/pdf")

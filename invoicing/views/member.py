@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -36,7 +37,7 @@ def member_earnings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_earnings_statement(request: HttpRequest, year: int, month: int) -> HttpResponse:
+def member_earnings_statement(request: HttpRequest, year: int, month: int) -> HttpResponseBase:
     member = _member(request)
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise Http404

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,7 +76,7 @@ def office_invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse
 
 
 @login_required
-def office_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def office_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponseBase:
     invoice = invoice_get_for_coop(coop=staff_coop(request), invoice_id=invoice_id)
     if invoice is None:
         raise Http404
@@ -84,7 +85,7 @@ def office_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @login_required
-def office_credit_note_pdf(request: HttpRequest, credit_note_id: int) -> HttpResponse:
+def office_credit_note_pdf(request: HttpRequest, credit_note_id: int) -> HttpResponseBase:
     credit_note = credit_note_get_for_coop(coop=staff_coop(request), credit_note_id=credit_note_id)
     if credit_note is None:
         raise Http404
