@@ -154,6 +154,8 @@ def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
         ],
         "trail": trail_totals(lines),
         "credit_notes": list(invoice.credit_notes.order_by("sequence")),
+        # One VAT rate (the usual case): the PDF states it once instead of a column per line.
+        "several_rates": len(invoice.vat_breakdown) > 1,
     }
 
 
