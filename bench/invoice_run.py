@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "coop.settings"
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    os.environ["DEBUG"] = "false"  # DEBUG keeps every SQL query in memory: not what production does
     import django
 
     django.setup()
