@@ -70,6 +70,9 @@ def test_other_business_and_outsider_get_404_or_403(client, run_invoices, kanale
     for url in office_pages:
         assert client.get(url).status_code == 404, url
     assert invoice.number not in client.get(reverse("office_invoice_list")).content.decode()
+    books = client.get(reverse("ledger_books"))
+    assert books.context["trial"].rows == []  # coop B's books hold nothing of coop A
+    assert invoice.number not in client.get(reverse("ledger_journal")).content.decode()
     # The business contact is no coordinator.
     client.force_login(bakery.contact)
     assert client.get(office_pages[0]).status_code == 403
