@@ -81,3 +81,17 @@ def test_beat_picks_coops_whose_period_ended(kanaleneiland, period, today, due):
                         changes={"invoice_period": period}, source=RuleVersion.Source.VOTE)
     result = coops_with_invoice_period_ended(today=today)
     assert ((kanaleneiland, today - dt.timedelta(days=1)) in result) is due
+
+
+def test_daily_beat_task_runs_the_invoice_run_for_due_coops(kanaleneiland, bakery, fatima, monkeypatch,
+                                                            django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from invoicing.tasks import invoice_runs_due_task
+
+    approved_hours(coop=kanaleneiland, business=bakery.business, member=fatima, day=WORK_DAY)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 3, 9))  # Monday after the week
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invoice_runs_due_task() >= 1
+    invoice = Invoice.objects.get()
+    assert invoice.period_end == WORK_DAY and invoice.issue_date == dt.date(2026, 3, 9)
