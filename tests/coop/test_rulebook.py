@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from django.core.exceptions import ValidationError
 
 from coop.models import AuditEvent
@@ -91,7 +92,7 @@ def test_wage_below_statutory_minimum_wage_on_that_date_is_refused(kanaleneiland
         source=RuleVersion.Source.VOTE,
     )
     assert ok.number == 2
-    with pytest.raises(RulebookError, match="minimum wage"):
+    with translation.override("en"), pytest.raises(RulebookError, match="minimum wage"):
         rule_version_create(
             coop=kanaleneiland,
             effective_from=dt.date(2026, 1, 1),

@@ -19,8 +19,7 @@ pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs PostgreSQL row locks (SQLite ignores select_for_update)"
     ),
-    # serialized_rollback: the flush after each transactional test would drop the legal tables (data migration).
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -21,7 +21,7 @@ pytestmark = [
 ]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_contacts_removing_each_other_leave_one():
     coop = CooperativeFactory(slug="race-b", invoice_prefix="RACEB")
     business, first = business_with_contact(coop, UserFactory(email="first@example.nl"))

@@ -20,7 +20,7 @@ pytestmark = [
 ]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_admissions_get_distinct_numbers():
     coop = CooperativeFactory(slug="race", invoice_prefix="RACE")
     applicants = [AppliedMemberFactory(coop=coop) for _ in range(6)]

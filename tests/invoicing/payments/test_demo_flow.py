@@ -18,9 +18,7 @@ from invoicing.models import Payment, WebhookEvent
 from invoicing.payments.selectors import invoice_payment_summary, payment_integrity_check
 from invoicing.stripe_fake.app import FakeStripe
 from invoicing.stripe_fake.server import fake_server_start
-
-# serialized_rollback: a transactional test flushes the legal tables the data migrations seeded.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

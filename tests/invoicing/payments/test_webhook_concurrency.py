@@ -19,8 +19,7 @@ from tests.invoicing.payments.factories import cents
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks and concurrent writers"),
-    # serialized_rollback: a transactional test flushes the legal tables the data migrations seeded.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from coop.models import Cooperative
 from jobs.models import Assignment, Shift
 from members.models import Member
 from tests.conftest import BusinessPersona
 from tests.jobs.hours.factories import ActiveAssignmentFactory, HoursJobFactory, PastShiftFactory
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):  # type: ignore[no-untyped-def]
+    """These tests read English messages: pages default to English here, not the site's Dutch."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -25,8 +25,7 @@ from tests.jobs.hours.factories import SubmittedHourEntryFactory
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks (select_for_update)"),
-    # serialized_rollback: a transactional test flushes the legal tables the data migrations seeded.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -28,6 +28,8 @@ def _submitted_days_ago(entry: HourEntry, days: float) -> None:
 def test_entries_older_than_the_rule_are_approved_and_the_business_is_told(  # type: ignore[no-untyped-def]
     bakery, fatima, fatima_assignment, django_capture_on_commit_callbacks
 ):
+    bakery.contact.preferred_language = "en"  # e-mails go out in the recipient's language
+    bakery.contact.save(update_fields=["preferred_language"])
     old = SubmittedHourEntryFactory(assignment=fatima_assignment)
     fresh = SubmittedHourEntryFactory(assignment=assignment_at(fatima, bakery, start_time=dt.time(14),
                                                                end_time=dt.time(16)),
