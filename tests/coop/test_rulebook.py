@@ -2,8 +2,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from coop.models import AuditEvent
 from coop.rulebook.exceptions import NoRuleVersion, RulebookError

@@ -18,6 +18,7 @@ from invoicing.models import Payment, WebhookEvent
 from invoicing.payments.selectors import invoice_payment_summary, payment_integrity_check
 from invoicing.stripe_fake.app import FakeStripe
 from invoicing.stripe_fake.server import fake_server_start
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
