@@ -46,7 +46,8 @@ $(VENV)/.requirements-dev: requirements.txt requirements-dev.txt | $(PY)
 	@touch $@ $(VENV)/.requirements
 
 deps: system-deps $(VENV)/.requirements
-dev-deps: system-deps $(VENV)/.requirements-dev
+dev-deps: $(VENV)/.requirements-dev
+	@PYTHON=$(PYTHON) WITH_BROWSER=1 scripts/system-deps.sh
 
 # *.mo files are build products (gitignored). Skip the venv: it holds Django's own catalogues.
 messages: deps

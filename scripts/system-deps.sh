@@ -4,10 +4,15 @@
 #   WeasyPrint: pango (+ harfbuzz subset: a one-page invoice takes ~75 ms with it, ~300 ms without)
 #   gettext:    msgfmt, for `manage.py compilemessages`
 #   venv:       python3.11-venv when the interpreter is Debian's own and lacks ensurepip
+#   chromium:   only with WITH_BROWSER=1 (make test): the browser tests drive Debian's chromium
+#               with Playwright, which cannot download a browser of its own here
 set -euo pipefail
 
 PYTHON="${PYTHON:-python3.11}"
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
+if [ "${WITH_BROWSER:-0}" = "1" ]; then
+    packages+=(chromium poppler-utils)
+fi
 
 if ! command -v "$PYTHON" >/dev/null 2>&1; then
     packages+=(python3.11 python3.11-venv)
