@@ -17,7 +17,6 @@ urlpatterns = [
     path("", include("invoicing.urls")),
     path("", include("invoicing.payments.urls")),
     path("", include("coop.rulebook.urls")),
-    path("", include("coop.ledger.urls")),
     path("", include("coop.transparency.urls")),
 ]
 if settings.DEBUG:

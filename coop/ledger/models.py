@@ -138,13 +138,14 @@ class LedgerTransaction(AppendOnlyModel):
     source_type = models.CharField(_("source"), max_length=60, blank=True)
     source_id = models.CharField(max_length=40, blank=True)
     reference = models.CharField(
-        _("concerns"), max_length=80, blank=True, db_index=True,
+        _("concerns"),
+        max_length=80,
+        blank=True,
+        db_index=True,
         help_text=_("The document this posting is about, e.g. the invoice a payment settles."),
     )
     idempotency_key = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001 - NULL: no key, never unique-clashes
-    reverses = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
-    )
+    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -182,9 +183,7 @@ class LedgerLeg(AppendOnlyModel):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    models.Q(debit__gt=0, credit__isnull=True) | models.Q(credit__gt=0, debit__isnull=True)
-                ),
+                condition=(models.Q(debit__gt=0, credit__isnull=True) | models.Q(credit__gt=0, debit__isnull=True)),
                 name="ledger_leg_debit_xor_credit_positive",
             ),
         ]

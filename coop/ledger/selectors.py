@@ -98,18 +98,18 @@ def journal_list(
         qs = qs.filter(legs__account=account).distinct()
     if reference is not None:
         qs = qs.filter(reference=ledger_reference(reference))
-    qs = qs.select_related("created_by").prefetch_related(
-        Prefetch("legs", queryset=LedgerLeg.objects.select_related("account").order_by("id"))
-    ).order_by("-occurred_on", "-id")
+    qs = (
+        qs.select_related("created_by")
+        .prefetch_related(Prefetch("legs", queryset=LedgerLeg.objects.select_related("account").order_by("id")))
+        .order_by("-occurred_on", "-id")
+    )
     return list(qs[:limit] if limit else qs)
 
 
 def receivable_for_invoice(invoice: Any) -> Money:
     """What the client still owes on one document: receivable debits minus credits referencing it."""
     debit, credit = _sums(
-        LedgerLeg.objects.filter(
-            transaction__reference=ledger_reference(invoice), account__code=AccountCode.RECEIVABLE
-        )
+        LedgerLeg.objects.filter(transaction__reference=ledger_reference(invoice), account__code=AccountCode.RECEIVABLE)
     )
     return eur(debit - credit)
 
@@ -125,8 +125,9 @@ def ledger_unbalanced_transactions(coop: Cooperative | None = None) -> list[int]
     if coop is not None:
         legs = legs.filter(transaction__coop=coop)
         transactions = transactions.filter(coop=coop)
-    totals: dict[int, list[Decimal]] = {pk: [Decimal(0), Decimal(0), Decimal(0)]
-                                        for pk in transactions.values_list("pk", flat=True)}
+    totals: dict[int, list[Decimal]] = {
+        pk: [Decimal(0), Decimal(0), Decimal(0)] for pk in transactions.values_list("pk", flat=True)
+    }
     for txn_id, debit, credit in legs.values_list("transaction_id", "debit", "credit"):
         row = totals.setdefault(txn_id, [Decimal(0), Decimal(0), Decimal(0)])
         row[0] += Decimal(debit or 0)

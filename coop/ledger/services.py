@@ -96,8 +96,10 @@ def ledger_post(
                     created_by=actor if getattr(actor, "is_authenticated", False) else None,
                 )
                 LedgerLeg.objects.bulk_create(
-                    [LedgerLeg(transaction=txn, account=leg.account, debit=leg.debit, credit=leg.credit)
-                     for leg in legs]
+                    [
+                        LedgerLeg(transaction=txn, account=leg.account, debit=leg.debit, credit=leg.credit)
+                        for leg in legs
+                    ]
                 )
         except IntegrityError:
             if not idempotency_key:
@@ -147,13 +149,16 @@ def ledger_reverse(
                     created_by=actor if getattr(actor, "is_authenticated", False) else None,
                 )
                 LedgerLeg.objects.bulk_create(
-                    [LedgerLeg(transaction=reversal, account=leg.account, debit=leg.debit, credit=leg.credit)
-                     for leg in legs]
+                    [
+                        LedgerLeg(transaction=reversal, account=leg.account, debit=leg.debit, credit=leg.credit)
+                        for leg in legs
+                    ]
                 )
         except IntegrityError:
             return LedgerTransaction.objects.get(reverses=original)
-        audit_record(actor=actor, action="ledger.reversed", subject=reversal, coop=original.coop,
-                     data={"reverses": original.pk})
+        audit_record(
+            actor=actor, action="ledger.reversed", subject=reversal, coop=original.coop, data={"reverses": original.pk}
+        )
     return reversal
 
 
@@ -161,7 +166,11 @@ _ACCOUNT_CACHE_ATTR = "_ledger_account_cache"
 
 
 def account_get_or_create(
-    *, coop: Cooperative, code: str, business_id: int | None = None, member_id: int | None = None,
+    *,
+    coop: Cooperative,
+    code: str,
+    business_id: int | None = None,
+    member_id: int | None = None,
     name: str = "",
 ) -> Account:
     """The account of a coop with this code (and party), created on first use."""

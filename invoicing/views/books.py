@@ -38,5 +38,6 @@ def ledger_journal(request: HttpRequest) -> HttpResponse:
     except ValueError:
         since = until = None
     transactions = journal_list(coop, since=since, until=until, limit=200)
-    return render(request, "ledger/journal.html",
-                  {"coop": coop, "transactions": transactions, "since": since, "until": until})
+    return render(
+        request, "ledger/journal.html", {"coop": coop, "transactions": transactions, "since": since, "until": until}
+    )
