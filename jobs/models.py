@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -61,15 +61,17 @@ class Job(models.Model):
     street = models.CharField(_("street and number"), max_length=200)
     postcode = models.CharField(_("postcode"), max_length=7)
     city = models.CharField(_("city"), max_length=100, default="Utrecht")
-    hourly_client_rate = MoneyField(_("hourly rate for the client"), max_digits=8, decimal_places=2,
-                                    default_currency="EUR")
-    assign_mode = models.CharField(_("who chooses"), max_length=4, choices=AssignMode.choices,
-                                   default=AssignMode.AUTO)
-    preferred_members = models.ManyToManyField(Member, blank=True, related_name="preferred_by_jobs",
-                                               verbose_name=_("members we would like back"))
+    hourly_client_rate = MoneyField(
+        _("hourly rate for the client"), max_digits=8, decimal_places=2, default_currency="EUR"
+    )
+    assign_mode = models.CharField(_("who chooses"), max_length=4, choices=AssignMode.choices, default=AssignMode.AUTO)
+    preferred_members: models.ManyToManyField[Member, Any] = models.ManyToManyField(
+        Member, blank=True, related_name="preferred_by_jobs", verbose_name=_("members we would like back")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -77,8 +79,9 @@ class Job(models.Model):
         verbose_name_plural = _("jobs")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=["open", "closed", "cancelled"]),
-                                   name="job_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "closed", "cancelled"]), name="job_status_valid"
+            ),
             models.CheckConstraint(condition=models.Q(hourly_client_rate__gt=0), name="job_rate_positive"),
         ]
         indexes = [models.Index(fields=["coop", "status"])]
@@ -106,8 +109,9 @@ class Shift(models.Model):
         ordering = ["date", "start_time"]
         constraints = [
             models.CheckConstraint(condition=models.Q(seats__gt=0), name="shift_seats_positive"),
-            models.CheckConstraint(condition=models.Q(end_time__gt=models.F("start_time")),
-                                   name="shift_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")), name="shift_ends_after_start"
+            ),
             models.CheckConstraint(condition=models.Q(status__in=["open", "cancelled"]), name="shift_status_valid"),
         ]
         indexes = [models.Index(fields=["date", "status"])]
@@ -138,8 +142,9 @@ class MatchingRound(models.Model):
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="matching_rounds")
     rule_version = models.ForeignKey(RuleVersion, on_delete=models.PROTECT, related_name="matching_rounds")
     trigger = models.CharField(max_length=10, choices=Trigger.choices)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     open_seats = models.PositiveIntegerField(default=0)
@@ -191,8 +196,11 @@ class Offer(models.Model):
                 condition=models.Q(status__in=["pending", "accepted", "declined", "expired", "withdrawn"]),
                 name="offer_status_valid",
             ),
-            models.UniqueConstraint(fields=["shift", "member"], condition=models.Q(status="pending"),
-                                    name="offer_one_pending_per_member_shift"),
+            models.UniqueConstraint(
+                fields=["shift", "member"],
+                condition=models.Q(status="pending"),
+                name="offer_one_pending_per_member_shift",
+            ),
         ]
         indexes = [models.Index(fields=["member", "status"]), models.Index(fields=["status", "expires_at"])]
 
@@ -209,8 +217,9 @@ class Assignment(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="assignments")
     offer = models.OneToOneField(Offer, on_delete=models.PROTECT, null=True, blank=True, related_name="assignment")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -220,10 +229,14 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         ordering = ["shift__date", "shift__start_time"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=["active", "cancelled"]),
-                                   name="assignment_status_valid"),
-            models.UniqueConstraint(fields=["shift", "member"], condition=models.Q(status="active"),
-                                    name="assignment_one_active_per_member_shift"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "cancelled"]), name="assignment_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["shift", "member"],
+                condition=models.Q(status="active"),
+                name="assignment_one_active_per_member_shift",
+            ),
         ]
         indexes = [models.Index(fields=["member", "status"])]
 
@@ -280,16 +293,19 @@ class HourEntry(models.Model):
     corrected_break_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     correction_reason = models.CharField(_("reason for correction"), max_length=500, blank=True)
     dispute_reason = models.CharField(_("why I do not agree"), max_length=500, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.CharField(_("reason for the decision"), max_length=500, blank=True)
     silently_approved = models.BooleanField(default=False)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     submitted_at = models.DateTimeField(auto_now_add=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     handled_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
 
@@ -302,20 +318,29 @@ class HourEntry(models.Model):
                 condition=models.Q(status__in=["submitted", "approved", "corrected", "not_done", "disputed"]),
                 name="hour_entry_status_valid",
             ),
-            models.CheckConstraint(condition=models.Q(end_time__gt=models.F("start_time")),
-                                   name="hour_entry_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")), name="hour_entry_ends_after_start"
+            ),
             # A correction is all three values or none, and ends after it starts.
             models.CheckConstraint(
                 condition=(
-                    models.Q(corrected_start_time__isnull=True, corrected_end_time__isnull=True,
-                             corrected_break_minutes__isnull=True)
-                    | models.Q(corrected_start_time__isnull=False, corrected_break_minutes__isnull=False,
-                               corrected_end_time__gt=models.F("corrected_start_time"))
+                    models.Q(
+                        corrected_start_time__isnull=True,
+                        corrected_end_time__isnull=True,
+                        corrected_break_minutes__isnull=True,
+                    )
+                    | models.Q(
+                        corrected_start_time__isnull=False,
+                        corrected_break_minutes__isnull=False,
+                        corrected_end_time__gt=models.F("corrected_start_time"),
+                    )
                 ),
                 name="hour_entry_correction_complete",
             ),
-            models.CheckConstraint(condition=~models.Q(status="approved") | models.Q(approved_at__isnull=False),
-                                   name="hour_entry_approved_has_time"),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved") | models.Q(approved_at__isnull=False),
+                name="hour_entry_approved_has_time",
+            ),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"])]
 

@@ -63,7 +63,8 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    # django-stubs types AbstractUser.objects as auth's username-based manager; ours logs in by e-mail.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")
@@ -130,9 +131,7 @@ class Member(models.Model):
     share_capital = MoneyField(
         _("share capital"), max_digits=10, decimal_places=2, default_currency="EUR", null=True, blank=True
     )
-    share_capital_status = models.CharField(
-        _("share capital"), max_length=4, choices=ShareCapital.choices, blank=True
-    )
+    share_capital_status = models.CharField(_("share capital"), max_length=4, choices=ShareCapital.choices, blank=True)
     assisted_consent_at = models.DateTimeField(_("consent for help given on"), null=True, blank=True)
     assisted_consent_note = models.CharField(_("how consent was given"), max_length=300, blank=True)
 
@@ -227,10 +226,13 @@ class WorkerProfile(models.Model):
         blank=True,
         help_text=_("Leave empty if you have no limit, for example from a benefit."),
     )
-    max_travel = models.CharField(_("how far I want to travel"), max_length=15, choices=Travel.choices,
-                                  default=Travel.CYCLING)
+    max_travel = models.CharField(
+        _("how far I want to travel"), max_length=15, choices=Travel.choices, default=Travel.CYCLING
+    )
     availability_mask = models.PositiveIntegerField(_("availability"), default=0)
-    skills = models.ManyToManyField(Skill, through="MemberSkill", related_name="profiles", blank=True)
+    skills: models.ManyToManyField[Skill, MemberSkill] = models.ManyToManyField(
+        Skill, through="MemberSkill", related_name="profiles", blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -277,7 +279,9 @@ class Business(models.Model):
     billing_email = models.EmailField(_("e-mail for invoices"))
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     payment_term_days = models.PositiveSmallIntegerField(
-        _("payment term (days)"), null=True, blank=True,
+        _("payment term (days)"),
+        null=True,
+        blank=True,
         help_text=_("Leave empty to use the coop's payment term."),
     )
     run_by_member = models.ForeignKey(
@@ -343,10 +347,14 @@ class Role(models.Model):
                 ),
                 name="role_scope_matches_kind",
             ),
-            models.UniqueConstraint(fields=["user", "kind", "coop"], name="role_unique_per_coop",
-                                    condition=models.Q(coop__isnull=False)),
-            models.UniqueConstraint(fields=["user", "kind", "business"], name="role_unique_per_business",
-                                    condition=models.Q(business__isnull=False)),
+            models.UniqueConstraint(
+                fields=["user", "kind", "coop"], name="role_unique_per_coop", condition=models.Q(coop__isnull=False)
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "business"],
+                name="role_unique_per_business",
+                condition=models.Q(business__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
