@@ -10,7 +10,7 @@ from django.utils import translation
 
 from coop.models import AuditEvent
 from members.models import Business, BusinessRelation, Role, User
-from tests.factories import BusinessFactory, UserFactory
+from tests.factories import BusinessFactory
 from tests.members.conftest import business_data, db_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -267,4 +267,3 @@ def test_contact_of_two_businesses_sees_a_list(client, bakery, kanaleneiland):
 def test_business_registration_of_kvk_with_spaces_is_stored_compact(client, kanaleneiland):
     client.post(reverse("business_register"), business_data(kvk_number="12.34.56.78"))
     assert Business.objects.get().kvk_number == "12345678"
-    assert UserFactory  # factories import used by other tests
