@@ -47,58 +47,109 @@ def fill(*, invoices: int, min_lines: int, max_lines: int, seed: int = 1, member
 
     rng = random.Random(seed)
     coop = cooperative_create(
-        actor=None, founded_on=dt.date(2025, 1, 1), name="Kanaleneiland", slug="kanaleneiland",
-        legal_name="Wijkcoöperatie Kanaleneiland U.A.", kvk_number="90000001", vat_id="NL000099998B57",
-        iban="NL91ABNA0417164300", street="Marshalllaan 1", postcode="3527TK", city="Utrecht",
-        email="info@kanaleneiland.example.nl", postcode_areas=["3526", "3527"], invoice_prefix="KAN",
+        actor=None,
+        founded_on=dt.date(2025, 1, 1),
+        name="Kanaleneiland",
+        slug="kanaleneiland",
+        legal_name="Wijkcoöperatie Kanaleneiland U.A.",
+        kvk_number="90000001",
+        vat_id="NL000099998B57",
+        iban="NL91ABNA0417164300",
+        street="Marshalllaan 1",
+        postcode="3527TK",
+        city="Utrecht",
+        email="info@kanaleneiland.example.nl",
+        postcode_areas=["3526", "3527"],
+        invoice_prefix="KAN",
         wtta_number="WTTA-12345",
     )
     password = make_password(None)
-    users = User.objects.bulk_create([
-        User(email=f"lid{i}@example.nl", first_name=f"Lid{i}", last_name="Bench", password=password)
-        for i in range(members)
-    ])
+    users = User.objects.bulk_create(
+        [
+            User(email=f"lid{i}@example.nl", first_name=f"Lid{i}", last_name="Bench", password=password)
+            for i in range(members)
+        ]
+    )
     first_names = ["Fatima", "Jan", "Yusuf", "Sanne", "Mohamed", "Anouk", "Kees", "Ayşe", "Piotr", "Lotte"]
-    member_rows = Member.objects.bulk_create([
-        Member(user=u, coop=coop, status=Member.Status.ACTIVE, member_number=i + 1,
-               first_name=first_names[i % len(first_names)], last_name=f"Bench{i}", postcode="3526KL",
-               phone="0612345678", iban="NL02ABNA0123456789", date_of_birth=dt.date(1985, 5, 17),
-               decided_at=timezone.now())
-        for i, u in enumerate(users)
-    ])
-    businesses = Business.objects.bulk_create([
-        Business(legal_name=f"Winkel {i} B.V.", trade_name=f"Winkel {i}", kvk_number=f"{60000000 + i}",
-                 vat_id="NL123456789B01", street=f"Kanaleneiland Centrum {i}", postcode="3526AB", city="Utrecht",
-                 billing_email=f"facturen{i}@winkel.example.nl")
-        for i in range(invoices)
-    ])
+    member_rows = Member.objects.bulk_create(
+        [
+            Member(
+                user=u,
+                coop=coop,
+                status=Member.Status.ACTIVE,
+                member_number=i + 1,
+                first_name=first_names[i % len(first_names)],
+                last_name=f"Bench{i}",
+                postcode="3526KL",
+                phone="0612345678",
+                iban="NL02ABNA0123456789",
+                date_of_birth=dt.date(1985, 5, 17),
+                decided_at=timezone.now(),
+            )
+            for i, u in enumerate(users)
+        ]
+    )
+    businesses = Business.objects.bulk_create(
+        [
+            Business(
+                legal_name=f"Winkel {i} B.V.",
+                trade_name=f"Winkel {i}",
+                kvk_number=f"{60000000 + i}",
+                vat_id="NL123456789B01",
+                street=f"Kanaleneiland Centrum {i}",
+                postcode="3526AB",
+                city="Utrecht",
+                billing_email=f"facturen{i}@winkel.example.nl",
+            )
+            for i in range(invoices)
+        ]
+    )
     BusinessRelation.objects.bulk_create([BusinessRelation(business=b, coop=coop) for b in businesses])
     categories = ["cleaning", "hospitality", "retail", "care", "logistics", "maintenance"]
-    jobs = Job.objects.bulk_create([
-        Job(coop=coop, business=b, title=rng.choice(["Schoonmaak", "Bediening", "Vakkenvullen", "Boodschappen",
-                                                     "Magazijn", "Klussen"]) + f" {b.trade_name}",
-            category=rng.choice(categories), street=b.street, postcode=b.postcode,
-            hourly_client_rate=eur(rng.choice(["27.50", "30.00", "32.50", "35.00"])))
-        for b in businesses
-    ])
+    jobs = Job.objects.bulk_create(
+        [
+            Job(
+                coop=coop,
+                business=b,
+                title=rng.choice(["Schoonmaak", "Bediening", "Vakkenvullen", "Boodschappen", "Magazijn", "Klussen"])
+                + f" {b.trade_name}",
+                category=rng.choice(categories),
+                street=b.street,
+                postcode=b.postcode,
+                hourly_client_rate=eur(rng.choice(["27.50", "30.00", "32.50", "35.00"])),
+            )
+            for b in businesses
+        ]
+    )
     shifts, plan = [], []
     for job in jobs:
         for _ in range(rng.randint(min_lines, max_lines)):
             day = UNTIL - dt.timedelta(days=rng.randint(0, 27))
             start = rng.choice([8, 9, 10, 13, 14, 17])
             length = rng.choice([2, 3, 4, 4, 5, 6])
-            shifts.append(Shift(job=job, date=day, start_time=dt.time(start), end_time=dt.time(start + length),
-                                seats=1))
+            shifts.append(
+                Shift(job=job, date=day, start_time=dt.time(start), end_time=dt.time(start + length), seats=1)
+            )
             plan.append((rng.choice(member_rows), rng.choice([0, 0, 15, 30])))
     shifts = Shift.objects.bulk_create(shifts, batch_size=2000)
     assignments = Assignment.objects.bulk_create(
-        [Assignment(shift=s, member=m) for s, (m, _b) in zip(shifts, plan, strict=True)], batch_size=2000)
+        [Assignment(shift=s, member=m) for s, (m, _b) in zip(shifts, plan, strict=True)], batch_size=2000
+    )
     now = timezone.now()
-    HourEntry.objects.bulk_create([
-        HourEntry(assignment=a, start_time=s.start_time, end_time=s.end_time, break_minutes=b,
-                  status=HourEntry.Status.APPROVED, approved_at=now)
-        for a, s, (_m, b) in zip(assignments, shifts, plan, strict=True)
-    ], batch_size=2000)
+    HourEntry.objects.bulk_create(
+        [
+            HourEntry(
+                assignment=a,
+                start_time=s.start_time,
+                end_time=s.end_time,
+                break_minutes=b,
+                status=HourEntry.Status.APPROVED,
+                approved_at=now,
+            )
+            for a, s, (_m, b) in zip(assignments, shifts, plan, strict=True)
+        ],
+        batch_size=2000,
+    )
     return coop.pk
 
 
@@ -167,8 +218,9 @@ def main(argv: list[str] | None = None) -> None:
 
         ctx = mp.get_context("fork")
         queue = ctx.Queue()
-        procs = [ctx.Process(target=_worker, args=(i, args.workers, coop_id, media_root, queue))
-                 for i in range(args.workers)]
+        procs = [
+            ctx.Process(target=_worker, args=(i, args.workers, coop_id, media_root, queue)) for i in range(args.workers)
+        ]
         t = time.perf_counter()
         for p in procs:
             p.start()

@@ -34,8 +34,9 @@ ROUND_DAYS = 14
 DEFAULT_WEIGHTS = (3.0, 4.0, 2.0, 1.5, 1.0)  # coop/rulebook/defaults.json
 
 
-def generate(*, members: int, jobs: int, coops: int = 1, seed: int = 1,
-             weights: tuple[float, ...] = DEFAULT_WEIGHTS) -> engine.Problem:
+def generate(
+    *, members: int, jobs: int, coops: int = 1, seed: int = 1, weights: tuple[float, ...] = DEFAULT_WEIGHTS
+) -> engine.Problem:
     """A realistic matching problem: skills, availability, certificates, caps, planned work, preferences."""
     rng = np.random.default_rng(seed)
     m_count, s_count = members, jobs  # one shift per job (a repeating job is several jobs here)
@@ -85,8 +86,11 @@ def generate(*, members: int, jobs: int, coops: int = 1, seed: int = 1,
     shift_day = rng.integers(0, ROUND_DAYS, s_count).astype(np.int16)
     weekday = ((shift_day + 0) % 7).astype(np.int8)  # day 0 is a Monday
     daypart = rng.choice(3, s_count, p=[0.45, 0.4, 0.15]).astype(np.int8)
-    start_hour = np.select([daypart == 0, daypart == 1], [rng.integers(7, 12, s_count), rng.integers(12, 17, s_count)],
-                           rng.integers(17, 20, s_count))
+    start_hour = np.select(
+        [daypart == 0, daypart == 1],
+        [rng.integers(7, 12, s_count), rng.integers(12, 17, s_count)],
+        rng.integers(17, 20, s_count),
+    )
     start = (start_hour * 60 + rng.choice([0, 30], s_count)).astype(np.int32)
     length = rng.choice([120, 180, 240, 300, 360], s_count, p=[0.25, 0.3, 0.25, 0.1, 0.1])
     end = np.minimum(start + length, 23 * 60 + 59).astype(np.int32)

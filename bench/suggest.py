@@ -42,87 +42,157 @@ def _fill(*, members: int, jobs: int, seed: int) -> list[int]:
     rng = random.Random(seed)
     today = timezone.localdate()
     coop = cooperative_create(
-        actor=None, founded_on=dt.date(2025, 1, 1), name="Kanaleneiland", slug="kanaleneiland",
-        legal_name="Wijkcoöperatie Kanaleneiland U.A.", kvk_number="90000001", vat_id="NL000099998B57",
-        iban="NL91ABNA0417164300", street="Marshalllaan 1", postcode="3527TK", city="Utrecht",
-        email="info@kanaleneiland.example.nl", postcode_areas=["3526", "3527"], invoice_prefix="KAN",
+        actor=None,
+        founded_on=dt.date(2025, 1, 1),
+        name="Kanaleneiland",
+        slug="kanaleneiland",
+        legal_name="Wijkcoöperatie Kanaleneiland U.A.",
+        kvk_number="90000001",
+        vat_id="NL000099998B57",
+        iban="NL91ABNA0417164300",
+        street="Marshalllaan 1",
+        postcode="3527TK",
+        city="Utrecht",
+        email="info@kanaleneiland.example.nl",
+        postcode_areas=["3526", "3527"],
+        invoice_prefix="KAN",
     )
-    skills = Skill.objects.bulk_create([
-        Skill(slug=f"skill-{i}", name_nl=f"Vaardigheid {i}", name_en=f"Skill {i}", requires_certificate=i < 6)
-        for i in range(24)
-    ])
+    skills = Skill.objects.bulk_create(
+        [
+            Skill(slug=f"skill-{i}", name_nl=f"Vaardigheid {i}", name_en=f"Skill {i}", requires_certificate=i < 6)
+            for i in range(24)
+        ]
+    )
     weights = [1.0 / (i + 1) ** 0.7 for i in range(24)]
     password = make_password(None)
-    users = User.objects.bulk_create([
-        User(email=f"lid{i}@example.nl", first_name=f"Lid{i}", last_name="Bench", password=password)
-        for i in range(members)
-    ])
-    member_rows = Member.objects.bulk_create([
-        Member(user=u, coop=coop, member_number=i + 1, status=Member.Status.ACTIVE if rng.random() < 0.97
-               else Member.Status.PAUSED, first_name=u.first_name, last_name="Bench",
-               postcode=rng.choice(["3526", "3527", "3511", "3523"]) + "AB", phone="0612345678",
-               iban="NL02ABNA0123456789", date_of_birth=dt.date(1985, 1, 1),
-               languages=["nl"] + ([rng.choice(["ar", "tr", "en", "pl"])] if rng.random() < 0.5 else []))
-        for i, u in enumerate(users)
-    ])
-    profiles = WorkerProfile.objects.bulk_create([
-        WorkerProfile(
-            member=m, target_hours_per_week=rng.choice([0, 8, 12, 16, 20, 24, 32]),
-            monthly_earnings_cap=eur(rng.choice(["250", "400", "600"])) if rng.random() < 0.3 else None,  # type: ignore[misc]
-            max_travel=WorkerProfile.Travel.NEIGHBOURHOOD if rng.random() < 0.25 else WorkerProfile.Travel.CYCLING,
-            availability_mask=sum(1 << b for b in rng.sample(range(21), rng.randint(3, 12))),
-        )
-        for m in member_rows
-    ])
-    MemberSkill.objects.bulk_create([
-        MemberSkill(profile=p, skill=s, certificate_valid_until=(today + dt.timedelta(days=rng.randint(-30, 400)))
-                    if s.requires_certificate else None)
-        for p in profiles
-        for s in {skills[i] for i in rng.choices(range(24), weights=weights, k=rng.randint(0, 5))}
-    ])
-    businesses = Business.objects.bulk_create([
-        Business(legal_name=f"Bedrijf {i} B.V.", kvk_number=f"{60000000 + i}", street="Centrum 5",
-                 postcode="3526AB", city="Utrecht", billing_email=f"f{i}@bedrijf.example.nl")
-        for i in range(50)
-    ])
+    users = User.objects.bulk_create(
+        [
+            User(email=f"lid{i}@example.nl", first_name=f"Lid{i}", last_name="Bench", password=password)
+            for i in range(members)
+        ]
+    )
+    member_rows = Member.objects.bulk_create(
+        [
+            Member(
+                user=u,
+                coop=coop,
+                member_number=i + 1,
+                status=Member.Status.ACTIVE if rng.random() < 0.97 else Member.Status.PAUSED,
+                first_name=u.first_name,
+                last_name="Bench",
+                postcode=rng.choice(["3526", "3527", "3511", "3523"]) + "AB",
+                phone="0612345678",
+                iban="NL02ABNA0123456789",
+                date_of_birth=dt.date(1985, 1, 1),
+                languages=["nl"] + ([rng.choice(["ar", "tr", "en", "pl"])] if rng.random() < 0.5 else []),
+            )
+            for i, u in enumerate(users)
+        ]
+    )
+    profiles = WorkerProfile.objects.bulk_create(
+        [
+            WorkerProfile(
+                member=m,
+                target_hours_per_week=rng.choice([0, 8, 12, 16, 20, 24, 32]),
+                monthly_earnings_cap=eur(rng.choice(["250", "400", "600"])) if rng.random() < 0.3 else None,  # type: ignore[misc]
+                max_travel=WorkerProfile.Travel.NEIGHBOURHOOD if rng.random() < 0.25 else WorkerProfile.Travel.CYCLING,
+                availability_mask=sum(1 << b for b in rng.sample(range(21), rng.randint(3, 12))),
+            )
+            for m in member_rows
+        ]
+    )
+    MemberSkill.objects.bulk_create(
+        [
+            MemberSkill(
+                profile=p,
+                skill=s,
+                certificate_valid_until=(today + dt.timedelta(days=rng.randint(-30, 400)))
+                if s.requires_certificate
+                else None,
+            )
+            for p in profiles
+            for s in {skills[i] for i in rng.choices(range(24), weights=weights, k=rng.randint(0, 5))}
+        ]
+    )
+    businesses = Business.objects.bulk_create(
+        [
+            Business(
+                legal_name=f"Bedrijf {i} B.V.",
+                kvk_number=f"{60000000 + i}",
+                street="Centrum 5",
+                postcode="3526AB",
+                city="Utrecht",
+                billing_email=f"f{i}@bedrijf.example.nl",
+            )
+            for i in range(50)
+        ]
+    )
     BusinessRelation.objects.bulk_create([BusinessRelation(business=b, coop=coop) for b in businesses])
-    job_rows = Job.objects.bulk_create([
-        Job(coop=coop, business=rng.choice(businesses), title=f"Klus {i}", category="default",
-            street="Centrum 5", postcode=rng.choice(["3526AB", "3527CD", "3511AA"]),
-            hourly_client_rate=eur("25.00"),  # type: ignore[misc]
-            assign_mode=Job.AssignMode.PICK, language=rng.choice(["", "", "", "ar", "tr"]))
-        for i in range(jobs)
-    ])
+    job_rows = Job.objects.bulk_create(
+        [
+            Job(
+                coop=coop,
+                business=rng.choice(businesses),
+                title=f"Klus {i}",
+                category="default",
+                street="Centrum 5",
+                postcode=rng.choice(["3526AB", "3527CD", "3511AA"]),
+                hourly_client_rate=eur("25.00"),  # type: ignore[misc]
+                assign_mode=Job.AssignMode.PICK,
+                language=rng.choice(["", "", "", "ar", "tr"]),
+            )
+            for i in range(jobs)
+        ]
+    )
     through = Job.required_skills.through
-    through.objects.bulk_create([
-        through(job_id=j.pk, skill_id=s.pk)
-        for j in job_rows
-        for s in {skills[i] for i in rng.choices(range(24), weights=weights, k=rng.choice([0, 0, 1, 1, 2]))}
-    ])
+    through.objects.bulk_create(
+        [
+            through(job_id=j.pk, skill_id=s.pk)
+            for j in job_rows
+            for s in {skills[i] for i in rng.choices(range(24), weights=weights, k=rng.choice([0, 0, 1, 1, 2]))}
+        ]
+    )
     prefs = Job.preferred_members.through
-    prefs.objects.bulk_create([
-        prefs(job_id=j.pk, member_id=rng.choice(member_rows).pk) for j in job_rows if rng.random() < 0.1
-    ])
-    shifts = Shift.objects.bulk_create([
-        Shift(job=j, date=today + dt.timedelta(days=rng.randint(1, 14)),
-              start_time=dt.time(h, 0), end_time=dt.time(h + rng.choice([2, 3, 4]), 0), seats=rng.choice([1, 1, 2, 3]))
-        for j in job_rows
-        for h in [rng.choice([8, 9, 10, 13, 14, 18])]
-    ])
+    prefs.objects.bulk_create(
+        [prefs(job_id=j.pk, member_id=rng.choice(member_rows).pk) for j in job_rows if rng.random() < 0.1]
+    )
+    shifts = Shift.objects.bulk_create(
+        [
+            Shift(
+                job=j,
+                date=today + dt.timedelta(days=rng.randint(1, 14)),
+                start_time=dt.time(h, 0),
+                end_time=dt.time(h + rng.choice([2, 3, 4]), 0),
+                seats=rng.choice([1, 1, 2, 3]),
+            )
+            for j in job_rows
+            for h in [rng.choice([8, 9, 10, 13, 14, 18])]
+        ]
+    )
     # Planned work in the past and the coming weeks, plus some pending offers.
-    past = Shift.objects.bulk_create([
-        Shift(job=rng.choice(job_rows), date=today - dt.timedelta(days=rng.randint(1, 40)), start_time=dt.time(9, 0),
-              end_time=dt.time(13, 0), seats=5)
-        for _ in range(300)
-    ])
-    Assignment.objects.bulk_create([
-        Assignment(shift=rng.choice(past + shifts), member=m)
-        for m in rng.sample(member_rows, members // 3)
-    ], ignore_conflicts=True)
-    Offer.objects.bulk_create([
-        Offer(shift=rng.choice(shifts), member=m, expires_at=timezone.now() + dt.timedelta(hours=24))
-        for m in rng.sample(member_rows, members // 10)
-    ], ignore_conflicts=True)
+    past = Shift.objects.bulk_create(
+        [
+            Shift(
+                job=rng.choice(job_rows),
+                date=today - dt.timedelta(days=rng.randint(1, 40)),
+                start_time=dt.time(9, 0),
+                end_time=dt.time(13, 0),
+                seats=5,
+            )
+            for _ in range(300)
+        ]
+    )
+    Assignment.objects.bulk_create(
+        [Assignment(shift=rng.choice(past + shifts), member=m) for m in rng.sample(member_rows, members // 3)],
+        ignore_conflicts=True,
+    )
+    Offer.objects.bulk_create(
+        [
+            Offer(shift=rng.choice(shifts), member=m, expires_at=timezone.now() + dt.timedelta(hours=24))
+            for m in rng.sample(member_rows, members // 10)
+        ],
+        ignore_conflicts=True,
+    )
     return [s.pk for s in shifts]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -9,8 +10,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from coop.models import AuditEvent, Cooperative
-
-import json
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -51,9 +50,7 @@ def audit_record(
 def audit_list_for_subject(subject: models.Model, *, limit: int = 100) -> list[AuditEvent]:
     """The newest audit rows about one object, with actors loaded."""
     return list(
-        AuditEvent.objects.filter(
-            subject_type=ContentType.objects.get_for_model(subject), subject_id=str(subject.pk)
-        )
+        AuditEvent.objects.filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=str(subject.pk))
         .select_related("actor", "on_behalf_of")
         .order_by("-created_at", "-id")[:limit]
     )

@@ -73,9 +73,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    coop = models.ForeignKey(
-        Cooperative, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
-    )
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

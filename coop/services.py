@@ -21,7 +21,11 @@ def cooperative_create(*, actor: Any | None, founded_on: dt.date, **fields: Any)
         coop.save()
         audit_record(actor=actor, action="coop.created", subject=coop, coop=coop, data={"name": coop.name})
         rule_version_create(
-            coop=coop, effective_from=founded_on, changes={}, source=RuleVersion.Source.FOUNDING, actor=actor,
+            coop=coop,
+            effective_from=founded_on,
+            changes={},
+            source=RuleVersion.Source.FOUNDING,
+            actor=actor,
             note="Founding rulebook",
         )
     return coop

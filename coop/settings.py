@@ -212,11 +212,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 CELERY_BEAT_SCHEDULE["hours-approve-silently"] = {
-    "task": "jobs.hours.tasks.hour_entries_approve_silently_task", "schedule": 3600.0,
+    "task": "jobs.hours.tasks.hour_entries_approve_silently_task",
+    "schedule": 3600.0,
 }
 CELERY_BEAT_SCHEDULE["jobs-offers-expire"] = {"task": "jobs.tasks.offers_expire_task", "schedule": 300.0}
 # Matching: every quarter hour one round per coop (each round offers all open seats at once).
-CELERY_BEAT_SCHEDULE["matching-rounds"] = {"task": "jobs.matching.tasks.matching_rounds_enqueue_task", "schedule": 900.0}
+CELERY_BEAT_SCHEDULE["matching-rounds"] = {
+    "task": "jobs.matching.tasks.matching_rounds_enqueue_task",
+    "schedule": 900.0,
+}
 # Invoicing: daily at 02:30, bills the coops whose invoice period (rulebook) ended yesterday.
 CELERY_BEAT_SCHEDULE["invoicing-runs-due"] = {
     "task": "invoicing.tasks.invoice_runs_due_task",
@@ -257,9 +261,7 @@ SPECTACULAR_SETTINGS = {
 # Per-coop keys live encrypted in the database; this key encrypts them at rest.
 FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="" if PRODUCTION else "dev-only-field-key")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
-STRIPE_PAYMENT_METHODS = env.list(
-    "STRIPE_PAYMENT_METHODS", default=["ideal", "card", "sepa_debit"]
-)
+STRIPE_PAYMENT_METHODS = env.list("STRIPE_PAYMENT_METHODS", default=["ideal", "card", "sepa_debit"])
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -22,23 +22,51 @@ class ReadOnlyMixin:
 class InvoiceLineInline(ReadOnlyMixin, admin.TabularInline):
     model = InvoiceLine
     extra = 0
-    fields = ("position", "work_date", "member_first_name", "hours", "hourly_rate", "line_total_net", "vat_percent",
-              "member_wage", "employer_costs", "fund_share", "operating_share", "rule_version")
+    fields = (
+        "position",
+        "work_date",
+        "member_first_name",
+        "hours",
+        "hourly_rate",
+        "line_total_net",
+        "vat_percent",
+        "member_wage",
+        "employer_costs",
+        "fund_share",
+        "operating_share",
+        "rule_version",
+    )
     readonly_fields = fields
 
 
 class CreditNoteLineInline(ReadOnlyMixin, admin.TabularInline):
     model = CreditNoteLine
     extra = 0
-    fields = ("invoice_line", "hours", "line_total_net", "vat_amount", "member_wage", "employer_costs", "fund_share",
-              "operating_share")
+    fields = (
+        "invoice_line",
+        "hours",
+        "line_total_net",
+        "vat_amount",
+        "member_wage",
+        "employer_costs",
+        "fund_share",
+        "operating_share",
+    )
     readonly_fields = fields
 
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("number", "coop", "business", "issue_date", "total_gross", "status", "pdf_rendered_at",
-                    "emailed_at")
+    list_display = (
+        "number",
+        "coop",
+        "business",
+        "issue_date",
+        "total_gross",
+        "status",
+        "pdf_rendered_at",
+        "emailed_at",
+    )
     list_filter = ("coop", "status", "series_year")
     search_fields = ("number", "business__legal_name")
     list_select_related = ("coop", "business")

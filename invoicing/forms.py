@@ -17,7 +17,8 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "utrecht-textbox"},
 
 class InvoiceRunForm(forms.Form):
     until = forms.DateField(
-        label=_("Bill approved hours up to and including"), widget=DATE_INPUT,
+        label=_("Bill approved hours up to and including"),
+        widget=DATE_INPUT,
         help_text=_("Usually the last day of the past week or month."),
     )
 
@@ -30,12 +31,14 @@ class InvoiceRunForm(forms.Form):
 
 class CreditNoteForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=500,
+        label=_("Reason"),
+        max_length=500,
         widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
         help_text=_("The client sees this on the credit note."),
     )
     credit_all = forms.BooleanField(
-        label=_("Credit everything that is left of this invoice"), required=False,
+        label=_("Credit everything that is left of this invoice"),
+        required=False,
     )
 
     def __init__(self, *args: Any, lines: list[InvoiceLine], left: dict[int, Decimal], **kwargs: Any) -> None:
@@ -44,10 +47,17 @@ class CreditNoteForm(forms.Form):
         self.left = left
         for line in lines:
             self.fields[f"line_{line.pk}"] = forms.DecimalField(
-                label=_("Line %(pos)s: %(date)s, %(who)s, %(hours)s h") % {
-                    "pos": line.position, "date": line.work_date.strftime("%d-%m-%Y"),
-                    "who": line.member_first_name, "hours": line.hours},
-                required=False, min_value=Decimal(0), max_digits=12, decimal_places=2,
+                label=_("Line %(pos)s: %(date)s, %(who)s, %(hours)s h")
+                % {
+                    "pos": line.position,
+                    "date": line.work_date.strftime("%d-%m-%Y"),
+                    "who": line.member_first_name,
+                    "hours": line.hours,
+                },
+                required=False,
+                min_value=Decimal(0),
+                max_digits=12,
+                decimal_places=2,
                 help_text=_("At most %(left)s (excluding VAT).") % {"left": left.get(line.pk, Decimal(0))},
                 widget=forms.NumberInput(attrs={"class": "utrecht-textbox", "step": "0.01", "inputmode": "decimal"}),
             )

@@ -54,8 +54,9 @@ def _fetcher() -> LocalOnlyFetcher:
 
 @lru_cache(maxsize=1)
 def _stylesheet() -> weasyprint.CSS:
-    return weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"), font_config=_font_config(),
-                          url_fetcher=_fetcher())
+    return weasyprint.CSS(
+        string=STYLESHEET.read_text(encoding="utf-8"), font_config=_font_config(), url_fetcher=_fetcher()
+    )
 
 
 @lru_cache(maxsize=1)

@@ -25,8 +25,9 @@ logger = logging.getLogger(__name__)
 # --- Hours to bill ---------------------------------------------------------------------------
 
 
-def hour_entries_unbilled(*, coop: Cooperative, business: Business | None = None,
-                          until: dt.date | None = None) -> QuerySet[HourEntry]:
+def hour_entries_unbilled(
+    *, coop: Cooperative, business: Business | None = None, until: dt.date | None = None
+) -> QuerySet[HourEntry]:
     """Approved hour entries not yet on any invoice, oldest shift first."""
     return hour_entries_billable(coop=coop, business=business, until=until).filter(invoice_line__isnull=True)
 
@@ -120,8 +121,13 @@ def trail_totals(lines: Iterable[Any]) -> TrailTotals:
         sums["costs"] += to_decimal(line.employer_costs)
         sums["fund"] += to_decimal(line.fund_share)
         sums["operating"] += to_decimal(line.operating_share)
-    return TrailTotals(net=eur(sums["net"]), member_wage=eur(sums["wage"]), employer_costs=eur(sums["costs"]),
-                       fund_share=eur(sums["fund"]), operating_share=eur(sums["operating"]))
+    return TrailTotals(
+        net=eur(sums["net"]),
+        member_wage=eur(sums["wage"]),
+        employer_costs=eur(sums["costs"]),
+        fund_share=eur(sums["fund"]),
+        operating_share=eur(sums["operating"]),
+    )
 
 
 def credited_by_line(invoice: Invoice) -> dict[int, dict[str, Decimal]]:
@@ -130,14 +136,21 @@ def credited_by_line(invoice: Invoice) -> dict[int, dict[str, Decimal]]:
     rows = (
         CreditNoteLine.objects.filter(credit_note__invoice=invoice)
         .values("invoice_line_id")
-        .annotate(net=Sum("line_total_net"), vat=Sum("vat_amount"), wage=Sum("member_wage"),
-                  costs=Sum("employer_costs"), fund=Sum("fund_share"), operating=Sum("operating_share"),
-                  hours=Sum("hours"))
+        .annotate(
+            net=Sum("line_total_net"),
+            vat=Sum("vat_amount"),
+            wage=Sum("member_wage"),
+            costs=Sum("employer_costs"),
+            fund=Sum("fund_share"),
+            operating=Sum("operating_share"),
+            hours=Sum("hours"),
+        )
         .order_by()
     )
     for row in rows:
-        result[row["invoice_line_id"]] = {k: Decimal(row[k] or 0) for k in
-                                          ("net", "vat", "wage", "costs", "fund", "operating", "hours")}
+        result[row["invoice_line_id"]] = {
+            k: Decimal(row[k] or 0) for k in ("net", "vat", "wage", "costs", "fund", "operating", "hours")
+        }
     return result
 
 
@@ -149,9 +162,7 @@ def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
         "seller": invoice.seller,
         "buyer": invoice.buyer,
         "lines": lines,
-        "vat_breakdown": [
-            {**row, "net": eur(row["net"]), "vat": eur(row["vat"])} for row in invoice.vat_breakdown
-        ],
+        "vat_breakdown": [{**row, "net": eur(row["net"]), "vat": eur(row["vat"])} for row in invoice.vat_breakdown],
         "trail": trail_totals(lines),
         "credit_notes": list(invoice.credit_notes.order_by("sequence")),
         # One VAT rate (the usual case): the PDF states it once instead of a column per line.
@@ -163,15 +174,19 @@ def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
 
 
 def credit_note_list_for_coop(*, coop: Cooperative) -> QuerySet[CreditNote]:
-    return CreditNote.objects.select_related("invoice", "invoice__business").filter(coop=coop).order_by(
-        "-issue_date", "-sequence"
+    return (
+        CreditNote.objects.select_related("invoice", "invoice__business")
+        .filter(coop=coop)
+        .order_by("-issue_date", "-sequence")
     )
 
 
 def credit_note_list_for_businesses(*, business_ids: Iterable[int]) -> QuerySet[CreditNote]:
-    return CreditNote.objects.select_related("invoice", "coop").filter(
-        invoice__business_id__in=list(business_ids)
-    ).order_by("-issue_date", "-sequence")
+    return (
+        CreditNote.objects.select_related("invoice", "coop")
+        .filter(invoice__business_id__in=list(business_ids))
+        .order_by("-issue_date", "-sequence")
+    )
 
 
 def credit_note_get_for_coop(*, coop: Cooperative, credit_note_id: int) -> CreditNote | None:
@@ -185,9 +200,7 @@ def credit_note_document_context(credit_note: CreditNote) -> dict[str, Any]:
         "seller": credit_note.seller,
         "buyer": credit_note.buyer,
         "lines": lines,
-        "vat_breakdown": [
-            {**row, "net": eur(row["net"]), "vat": eur(row["vat"])} for row in credit_note.vat_breakdown
-        ],
+        "vat_breakdown": [{**row, "net": eur(row["net"]), "vat": eur(row["vat"])} for row in credit_note.vat_breakdown],
     }
 
 
@@ -238,8 +251,9 @@ def _month_key(day: dt.date) -> tuple[str, dt.date]:
     return f"{day.year}-{day.month:02d}", day.replace(day=1)
 
 
-def invoice_lines_for_member(*, member: Member, since: dt.date | None = None,
-                             until: dt.date | None = None) -> QuerySet[InvoiceLine]:
+def invoice_lines_for_member(
+    *, member: Member, since: dt.date | None = None, until: dt.date | None = None
+) -> QuerySet[InvoiceLine]:
     """The member's billed shifts (net of nothing: credit notes are shown separately), oldest first."""
     qs = InvoiceLine.objects.select_related("invoice__business").filter(member=member)
     if since is not None:
@@ -249,8 +263,9 @@ def invoice_lines_for_member(*, member: Member, since: dt.date | None = None,
     return qs.order_by("work_date", "pk")
 
 
-def member_earnings(*, member: Member, since: dt.date | None = None, until: dt.date | None = None,
-                    expected_wage: Any = None) -> MemberEarnings:
+def member_earnings(
+    *, member: Member, since: dt.date | None = None, until: dt.date | None = None, expected_wage: Any = None
+) -> MemberEarnings:
     """Earnings per week and month from billed lines' member wage, plus approved-but-unbilled hours as expected.
 
     `expected_wage(entry) -> Money` values an unbilled entry (the service passes the rulebook's wage).
@@ -334,8 +349,7 @@ def payroll_lines_for_coop(*, coop: Cooperative, since: dt.date, until: dt.date)
 def payroll_credit_lines_for_coop(*, coop: Cooperative, since: dt.date, until: dt.date) -> QuerySet[CreditNoteLine]:
     """Credit note lines taking back wages of shifts worked in the period (negative payroll rows)."""
     return (
-        CreditNoteLine.objects.select_related("invoice_line__member", "invoice_line__invoice__business",
-                                              "credit_note")
+        CreditNoteLine.objects.select_related("invoice_line__member", "invoice_line__invoice__business", "credit_note")
         .filter(credit_note__coop=coop, invoice_line__work_date__gte=since, invoice_line__work_date__lte=until)
         .order_by("invoice_line__member_id", "invoice_line__work_date", "pk")
     )

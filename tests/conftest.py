@@ -88,8 +88,9 @@ def kanaleneiland(db: None) -> Cooperative:
 
 @pytest.fixture
 def lunetten(db: None) -> Cooperative:
-    return CooperativeFactory(name="Lunetten", slug="lunetten", postcode_areas=["3523"], invoice_prefix="LUN",
-                              postcode="3523AB")
+    return CooperativeFactory(
+        name="Lunetten", slug="lunetten", postcode_areas=["3523"], invoice_prefix="LUN", postcode="3523AB"
+    )
 
 
 @pytest.fixture
@@ -116,21 +117,20 @@ def applicant(kanaleneiland: Cooperative) -> Member:
 @pytest.fixture
 def coordinator(kanaleneiland: Cooperative) -> User:
     """Ingrid, coordinator at the Kanaleneiland service desk."""
-    return staff_user(kanaleneiland, Role.Kind.COORDINATOR, email="ingrid@example.nl", first_name="Ingrid",
-                      last_name="Smit")
+    return staff_user(
+        kanaleneiland, Role.Kind.COORDINATOR, email="ingrid@example.nl", first_name="Ingrid", last_name="Smit"
+    )
 
 
 @pytest.fixture
 def board_member(kanaleneiland: Cooperative) -> User:
     """Ahmed, board member of Kanaleneiland."""
-    return staff_user(kanaleneiland, Role.Kind.BOARD, email="ahmed@example.nl", first_name="Ahmed",
-                      last_name="Bouzid")
+    return staff_user(kanaleneiland, Role.Kind.BOARD, email="ahmed@example.nl", first_name="Ahmed", last_name="Bouzid")
 
 
 @pytest.fixture
 def lunetten_coordinator(lunetten: Cooperative) -> User:
-    return staff_user(lunetten, Role.Kind.COORDINATOR, email="petra@example.nl", first_name="Petra",
-                      last_name="Visser")
+    return staff_user(lunetten, Role.Kind.COORDINATOR, email="petra@example.nl", first_name="Petra", last_name="Visser")
 
 
 @dataclass

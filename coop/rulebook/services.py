@@ -96,8 +96,10 @@ def rule_version_create(
                 "number": version.number,
                 "effective_from": effective_from,
                 "changes": {
-                    k: {"old": rule_definition(k).serialize(old[k]) if k in old else None,
-                        "new": rule_definition(k).serialize(parsed[k])}
+                    k: {
+                        "old": rule_definition(k).serialize(old[k]) if k in old else None,
+                        "new": rule_definition(k).serialize(parsed[k]),
+                    }
                     for k in changes
                 },
             },

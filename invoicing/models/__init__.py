@@ -7,4 +7,4 @@ from invoicing.models.invoices import (  # noqa: F401
     InvoiceCounter,
     InvoiceLine,
 )
-from invoicing.models.payments import *  # noqa: F401,F403,E402
+from invoicing.models.payments import *  # noqa: F403

@@ -156,8 +156,9 @@ class Invoice(ImmutableDocument):
                 condition=models.Q(status__in=["issued", "partially_credited", "credited"]),
                 name="invoice_status_valid",
             ),
-            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")),
-                                   name="invoice_period_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="invoice_period_ordered"
+            ),
             models.CheckConstraint(condition=models.Q(total_net__gt=0), name="invoice_not_empty"),
         ]
         indexes = [
@@ -202,14 +203,17 @@ class InvoiceLine(ImmutableDocument):
             models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position_unique"),
             models.CheckConstraint(
                 condition=models.Q(
-                    line_total_net=models.F("member_wage") + models.F("employer_costs")
-                    + models.F("fund_share") + models.F("operating_share")
+                    line_total_net=models.F("member_wage")
+                    + models.F("employer_costs")
+                    + models.F("fund_share")
+                    + models.F("operating_share")
                 ),
                 name="invoice_line_euro_trail_sums",
             ),
             models.CheckConstraint(
-                condition=models.Q(member_wage__gte=0, employer_costs__gte=0, fund_share__gte=0,
-                                   operating_share__gte=0, hours__gt=0),
+                condition=models.Q(
+                    member_wage__gte=0, employer_costs__gte=0, fund_share__gte=0, operating_share__gte=0, hours__gt=0
+                ),
                 name="invoice_line_parts_not_negative",
             ),
         ]
@@ -282,8 +286,10 @@ class CreditNoteLine(ImmutableDocument):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
-                    line_total_net=models.F("member_wage") + models.F("employer_costs")
-                    + models.F("fund_share") + models.F("operating_share")
+                    line_total_net=models.F("member_wage")
+                    + models.F("employer_costs")
+                    + models.F("fund_share")
+                    + models.F("operating_share")
                 ),
                 name="credit_note_line_trail_sums",
             ),

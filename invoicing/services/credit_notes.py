@@ -43,8 +43,10 @@ def _credit_line(line: InvoiceLine, already: dict[str, Decimal], amount: Decimal
         hours = remaining["hours"]
     else:
         ratio = amount / to_decimal(line.line_total_net)
-        parts = {p: min(round_cents(to_decimal(getattr(line, FIELD[p])) * ratio), remaining[p])
-                 for p in ("wage", "costs", "fund")}
+        parts = {
+            p: min(round_cents(to_decimal(getattr(line, FIELD[p])) * ratio), remaining[p])
+            for p in ("wage", "costs", "fund")
+        }
         parts["operating"] = amount - sum(parts.values(), Decimal(0))
         if parts["operating"] < 0 or parts["operating"] > remaining["operating"]:
             # Rounding pushed the remainder out of range: move the difference through the fund share.
@@ -138,8 +140,7 @@ def credit_note_create(
             original_issue_date=locked.issue_date,
             seller=locked.seller,
             buyer=locked.buyer,
-            vat_breakdown=[{"percent": pct, "net": str(net), "vat": str(vat)}
-                           for pct, (net, vat) in breakdown.items()],
+            vat_breakdown=[{"percent": pct, "net": str(net), "vat": str(vat)} for pct, (net, vat) in breakdown.items()],
             total_net=eur(total_net),
             total_vat=eur(total_vat),
             total_gross=eur(total_net + total_vat),
@@ -151,8 +152,8 @@ def credit_note_create(
         _credit_note_post_to_ledger(credit_note=credit_note, credit_lines=credit_lines, actor=actor)
 
         fully = all(
-            to_decimal(line.line_total_net)
-            - credited.get(pk, {}).get("net", Decimal(0)) - wanted.get(pk, Decimal(0)) == 0
+            to_decimal(line.line_total_net) - credited.get(pk, {}).get("net", Decimal(0)) - wanted.get(pk, Decimal(0))
+            == 0
             for pk, line in lines.items()
         )
         new_status = Invoice.Status.CREDITED if fully else Invoice.Status.PARTIALLY_CREDITED
@@ -161,11 +162,26 @@ def credit_note_create(
             raise InvoicingError(_("This invoice is already fully credited."))
         locked.status = new_status
         locked.save(update_fields=["status"])
-        audit_record(actor=actor, action="invoice.credited", subject=locked, coop=locked.coop,
-                     data={"credit_note": number, "old": old_status, "new": new_status,
-                           "total_gross": credit_note.total_gross, "reason": reason})
-        audit_record(actor=actor, action="credit_note.issued", subject=credit_note, coop=locked.coop,
-                     data={"invoice": locked.number, "total_gross": credit_note.total_gross})
+        audit_record(
+            actor=actor,
+            action="invoice.credited",
+            subject=locked,
+            coop=locked.coop,
+            data={
+                "credit_note": number,
+                "old": old_status,
+                "new": new_status,
+                "total_gross": credit_note.total_gross,
+                "reason": reason,
+            },
+        )
+        audit_record(
+            actor=actor,
+            action="credit_note.issued",
+            subject=credit_note,
+            coop=locked.coop,
+            data={"invoice": locked.number, "total_gross": credit_note.total_gross},
+        )
     return credit_note
 
 
@@ -179,16 +195,27 @@ def _credit_note_post_to_ledger(*, credit_note: CreditNote, credit_lines: list[C
         sums["costs"] += to_decimal(c.employer_costs)
         sums["fund"] += to_decimal(c.fund_share)
         sums["operating"] += to_decimal(c.operating_share)
-    legs = [Leg(account_get_or_create(coop=coop, code=AccountCode.RECEIVABLE, business_id=invoice.business_id),
-                credit=credit_note.total_gross)]
+    legs = [
+        Leg(
+            account_get_or_create(coop=coop, code=AccountCode.RECEIVABLE, business_id=invoice.business_id),
+            credit=credit_note.total_gross,
+        )
+    ]
     if to_decimal(credit_note.total_vat) > 0:
         legs.append(Leg(account_get_or_create(coop=coop, code=AccountCode.VAT_PAYABLE), debit=credit_note.total_vat))
     for member_id in sorted(wages):
         if wages[member_id] > 0:
-            legs.append(Leg(account_get_or_create(coop=coop, code=AccountCode.WAGES_PAYABLE, member_id=member_id),
-                            debit=eur(wages[member_id])))
-    for code, key in ((AccountCode.EMPLOYER_COSTS_PAYABLE, "costs"), (AccountCode.FUND, "fund"),
-                      (AccountCode.OPERATING, "operating")):
+            legs.append(
+                Leg(
+                    account_get_or_create(coop=coop, code=AccountCode.WAGES_PAYABLE, member_id=member_id),
+                    debit=eur(wages[member_id]),
+                )
+            )
+    for code, key in (
+        (AccountCode.EMPLOYER_COSTS_PAYABLE, "costs"),
+        (AccountCode.FUND, "fund"),
+        (AccountCode.OPERATING, "operating"),
+    ):
         if sums[key] > 0:
             legs.append(Leg(account_get_or_create(coop=coop, code=code), debit=eur(sums[key])))
     ledger_post(

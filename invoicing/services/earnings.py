@@ -66,8 +66,19 @@ def earnings_statement_pdf(*, member: Member, year: int, month: int) -> bytes:
 
 
 PAYROLL_COLUMNS = (
-    "member_number", "last_name", "first_name", "iban", "work_date", "client", "invoice_number",
-    "job_category", "hours", "wage_hourly", "gross_wage", "employer_costs", "rule_version",
+    "member_number",
+    "last_name",
+    "first_name",
+    "iban",
+    "work_date",
+    "client",
+    "invoice_number",
+    "job_category",
+    "hours",
+    "wage_hourly",
+    "gross_wage",
+    "employer_costs",
+    "rule_version",
 )
 
 
@@ -79,23 +90,49 @@ def payroll_csv_export(*, coop: Cooperative, since: dt.date, until: dt.date, act
     rows = 0
     for line in payroll_lines_for_coop(coop=coop, since=since, until=until):
         member = line.member
-        writer.writerow([
-            member.member_number or "", member.last_name, member.first_name, member.iban,
-            line.work_date.isoformat(), str(line.invoice.business), line.invoice.number, line.job_category,
-            f"{line.hours:.2f}", f"{to_decimal(line.wage_hourly):.2f}", f"{to_decimal(line.member_wage):.2f}",
-            f"{to_decimal(line.employer_costs):.2f}", line.rule_version_id,
-        ])
+        writer.writerow(
+            [
+                member.member_number or "",
+                member.last_name,
+                member.first_name,
+                member.iban,
+                line.work_date.isoformat(),
+                str(line.invoice.business),
+                line.invoice.number,
+                line.job_category,
+                f"{line.hours:.2f}",
+                f"{to_decimal(line.wage_hourly):.2f}",
+                f"{to_decimal(line.member_wage):.2f}",
+                f"{to_decimal(line.employer_costs):.2f}",
+                line.rule_version_id,
+            ]
+        )
         rows += 1
     for credit in payroll_credit_lines_for_coop(coop=coop, since=since, until=until):
         line = credit.invoice_line
         member = line.member
-        writer.writerow([
-            member.member_number or "", member.last_name, member.first_name, member.iban,
-            line.work_date.isoformat(), str(line.invoice.business), credit.credit_note.number, line.job_category,
-            f"{-credit.hours:.2f}", f"{to_decimal(line.wage_hourly):.2f}", f"{-to_decimal(credit.member_wage):.2f}",
-            f"{-to_decimal(credit.employer_costs):.2f}", line.rule_version_id,
-        ])
+        writer.writerow(
+            [
+                member.member_number or "",
+                member.last_name,
+                member.first_name,
+                member.iban,
+                line.work_date.isoformat(),
+                str(line.invoice.business),
+                credit.credit_note.number,
+                line.job_category,
+                f"{-credit.hours:.2f}",
+                f"{to_decimal(line.wage_hourly):.2f}",
+                f"{-to_decimal(credit.member_wage):.2f}",
+                f"{-to_decimal(credit.employer_costs):.2f}",
+                line.rule_version_id,
+            ]
+        )
         rows += 1
-    audit_record(actor=actor, action="payroll.exported", coop=coop,
-                 data={"since": since.isoformat(), "until": until.isoformat(), "rows": rows})
+    audit_record(
+        actor=actor,
+        action="payroll.exported",
+        coop=coop,
+        data={"since": since.isoformat(), "until": until.isoformat(), "rows": rows},
+    )
     return out.getvalue()

@@ -102,7 +102,8 @@ class RuleCache:
         if day not in self._by_date:
             if self._versions is None:
                 self._versions = list(
-                    RuleVersion.objects.filter(coop=self.coop).prefetch_related("values")
+                    RuleVersion.objects.filter(coop=self.coop)
+                    .prefetch_related("values")
                     .order_by("-effective_from", "-number")
                 )
             version = next((v for v in self._versions if v.effective_from <= day), None)

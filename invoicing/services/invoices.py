@@ -123,8 +123,11 @@ def _invoice_post_to_ledger(*, invoice: Invoice, lines: list[InvoiceLine], actor
     for member_id in sorted(wages):
         if wages[member_id] > 0:
             legs.append(Leg(acc(AccountCode.WAGES_PAYABLE, member_id=member_id), credit=eur(wages[member_id])))
-    for code, amount in ((AccountCode.EMPLOYER_COSTS_PAYABLE, costs), (AccountCode.FUND, fund),
-                         (AccountCode.OPERATING, operating)):
+    for code, amount in (
+        (AccountCode.EMPLOYER_COSTS_PAYABLE, costs),
+        (AccountCode.FUND, fund),
+        (AccountCode.OPERATING, operating),
+    ):
         if amount > 0:
             legs.append(Leg(acc(code), credit=eur(amount)))
     return ledger_post(
@@ -155,9 +158,7 @@ def invoice_issue(
     """
     today = issue_date or timezone.localdate()
     with transaction.atomic():
-        relation = (
-            BusinessRelation.objects.select_for_update().filter(coop=coop, business=business).first()
-        )
+        relation = BusinessRelation.objects.select_for_update().filter(coop=coop, business=business).first()
         if relation is None:
             raise InvoicingError(_("%(client)s does not work with %(coop)s.") % {"client": business, "coop": coop})
         entries = list(hour_entries_unbilled(coop=coop, business=business, until=until))
@@ -174,7 +175,10 @@ def invoice_issue(
             if hours <= 0:
                 raise InvoicingError(_("Hour entry %(id)s has no hours to bill.") % {"id": entry.pk})
             trail, wage_hourly, version = euro_trail_for_work(
-                rules=rules, work_date=shift.date, category=job.category, hours=hours,
+                rules=rules,
+                work_date=shift.date,
+                category=job.category,
+                hours=hours,
                 hourly_rate=job.hourly_client_rate,
             )
             vat = rules.vat_rate(VatRate.Code.HIGH, shift.date)
@@ -235,8 +239,12 @@ def invoice_issue(
             action="invoice.issued",
             subject=invoice,
             coop=coop,
-            data={"number": number, "lines": len(lines), "total_gross": invoice.total_gross,
-                  "until": until.isoformat()},
+            data={
+                "number": number,
+                "lines": len(lines),
+                "total_gross": invoice.total_gross,
+                "until": until.isoformat(),
+            },
         )
         invoice_id = invoice.pk
         transaction.on_commit(lambda: _enqueue_delivery(invoice_id))
@@ -274,9 +282,17 @@ def invoice_run_detailed(*, coop: Cooperative, until: dt.date, actor: Any | None
             logger.warning("invoice run %s: %s not billed: %s", coop.slug, business.pk, exc)
             result.failures.append((business, str(exc)))
     result.resumed_deliveries = invoice_deliveries_resume(coop=coop, created_before=started)
-    audit_record(actor=actor, action="invoice.run", coop=coop,
-                 data={"until": until.isoformat(), "issued": len(result.invoices),
-                       "failed": len(result.failures), "resumed": result.resumed_deliveries})
+    audit_record(
+        actor=actor,
+        action="invoice.run",
+        coop=coop,
+        data={
+            "until": until.isoformat(),
+            "issued": len(result.invoices),
+            "failed": len(result.failures),
+            "resumed": result.resumed_deliveries,
+        },
+    )
     return result
 
 
@@ -288,9 +304,8 @@ def invoice_run(*, coop: Cooperative, until: dt.date, actor: Any | None = None) 
 def invoice_deliveries_resume(*, coop: Cooperative, created_before: dt.datetime) -> int:
     """Enqueue PDF and e-mail for committed invoices that lack them (a run killed after commit)."""
     pending = list(
-        Invoice.objects.filter(coop=coop, created_at__lt=created_before)
-        .filter(pdf_rendered_at__isnull=True) | Invoice.objects.filter(
-            coop=coop, created_at__lt=created_before, emailed_at__isnull=True)
+        Invoice.objects.filter(coop=coop, created_at__lt=created_before).filter(pdf_rendered_at__isnull=True)
+        | Invoice.objects.filter(coop=coop, created_at__lt=created_before, emailed_at__isnull=True)
     )
     for invoice in pending:
         _enqueue_delivery(invoice.pk)
@@ -339,8 +354,13 @@ def invoice_pdf_render(*, invoice_id: int, force: bool = False) -> Invoice:
             default_storage.delete(old_name)
         locked.pdf_rendered_at = timezone.now()
         locked.save(update_fields=["pdf", "pdf_rendered_at"])
-        audit_record(actor=None, action="invoice.pdf_rendered", subject=locked, coop=locked.coop,
-                     data={"file": locked.pdf.name, "forced": force})
+        audit_record(
+            actor=None,
+            action="invoice.pdf_rendered",
+            subject=locked,
+            coop=locked.coop,
+            data={"file": locked.pdf.name, "forced": force},
+        )
     return locked
 
 
@@ -364,8 +384,13 @@ def invoice_email(*, invoice_id: int) -> bool:
         with transaction.atomic():
             Invoice.objects.filter(pk=invoice_id).update(emailed_at=None)
         raise
-    audit_record(actor=None, action="invoice.emailed", subject=invoice, coop=invoice.coop,
-                 data={"to": invoice.buyer.get("billing_email", "")})
+    audit_record(
+        actor=None,
+        action="invoice.emailed",
+        subject=invoice,
+        coop=invoice.coop,
+        data={"to": invoice.buyer.get("billing_email", "")},
+    )
     return True
 
 
@@ -376,7 +401,9 @@ def _invoice_email_send(invoice: Invoice) -> None:
         text = render_to_string("emails/invoicing/invoice_body.txt", context)
         html = render_to_string("emails/invoicing/invoice_body.html", context)
     message = EmailMultiAlternatives(
-        subject=subject, body=text, to=[invoice.buyer["billing_email"]],
+        subject=subject,
+        body=text,
+        to=[invoice.buyer["billing_email"]],
         reply_to=[invoice.seller["email"]] if invoice.seller.get("email") else None,
     )
     message.attach_alternative(html, "text/html")

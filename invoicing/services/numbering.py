@@ -27,9 +27,7 @@ def document_number_next(*, coop: Cooperative, series: str, year: int) -> tuple[
         raise transaction.TransactionManagementError("document_number_next must run inside a transaction")
     # get_or_create with select_for_update: two first issuers of a year race on the insert; the
     # loser's savepoint rolls back and it then locks the winner's row.
-    counter, _created = InvoiceCounter.objects.select_for_update().get_or_create(
-        coop=coop, series=series, year=year
-    )
+    counter, _created = InvoiceCounter.objects.select_for_update().get_or_create(coop=coop, series=series, year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number, document_number_format(

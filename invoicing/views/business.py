@@ -33,8 +33,11 @@ def business_invoice_list(request: HttpRequest) -> HttpResponse:
     business_ids = _business_ids(request)
     page = Paginator(invoice_list_for_businesses(business_ids=business_ids), 50).get_page(request.GET.get("page"))
     credit_notes = list(credit_note_list_for_businesses(business_ids=business_ids)[:20])
-    return render(request, "invoicing/invoice_list_business.html",
-                  {"page": page, "invoices": page.object_list, "credit_notes": credit_notes})
+    return render(
+        request,
+        "invoicing/invoice_list_business.html",
+        {"page": page, "invoices": page.object_list, "credit_notes": credit_notes},
+    )
 
 
 @login_required
@@ -56,8 +59,7 @@ def business_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponseB
 
 @login_required
 def business_credit_note_pdf(request: HttpRequest, credit_note_id: int) -> HttpResponseBase:
-    credit_note = credit_note_list_for_businesses(business_ids=_business_ids(request)).filter(
-        pk=credit_note_id).first()
+    credit_note = credit_note_list_for_businesses(business_ids=_business_ids(request)).filter(pk=credit_note_id).first()
     if credit_note is None:
         raise Http404
     credit_note = credit_note_pdf_render(credit_note_id=credit_note.pk)

@@ -32,8 +32,9 @@ def member_earnings(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     since = today.replace(day=1) - dt.timedelta(days=365)
     earnings = earnings_overview(member=member, since=since.replace(day=1))
-    return render(request, "invoicing/earnings_member.html",
-                  {"member": member, "earnings": earnings, "this_month": today})
+    return render(
+        request, "invoicing/earnings_member.html", {"member": member, "earnings": earnings, "this_month": today}
+    )
 
 
 @login_required

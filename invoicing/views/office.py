@@ -38,9 +38,16 @@ from invoicing.views.common import pdf_response, staff_coop
 def office_invoice_list(request: HttpRequest) -> HttpResponse:
     coop = staff_coop(request)
     page = Paginator(invoice_list_for_coop(coop=coop), 50).get_page(request.GET.get("page"))
-    return render(request, "invoicing/invoice_list_office.html",
-                  {"coop": coop, "page": page, "invoices": page.object_list,
-                   "credit_notes": list(credit_note_list_for_coop(coop=coop)[:20])})
+    return render(
+        request,
+        "invoicing/invoice_list_office.html",
+        {
+            "coop": coop,
+            "page": page,
+            "invoices": page.object_list,
+            "credit_notes": list(credit_note_list_for_coop(coop=coop)[:20]),
+        },
+    )
 
 
 @login_required
@@ -59,8 +66,12 @@ def office_invoice_run(request: HttpRequest) -> HttpResponse:
         form = InvoiceRunForm(initial={"until": timezone.localdate() - dt.timedelta(days=1)})
     waiting = hour_entries_unbilled(coop=coop).count()
     status = 400 if request.method == "POST" and not form.is_valid() else 200
-    return render(request, "invoicing/invoice_run.html",
-                  {"coop": coop, "form": form, "result": result, "waiting": waiting}, status=status)
+    return render(
+        request,
+        "invoicing/invoice_run.html",
+        {"coop": coop, "form": form, "result": result, "waiting": waiting},
+        status=status,
+    )
 
 
 @login_required
@@ -70,8 +81,9 @@ def office_invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse
     if invoice is None:
         raise Http404
     context = invoice_document_context(invoice)
-    context.update({"receivable": receivable_for_invoice(invoice),
-                    "journal": journal_list(coop, reference=invoice, limit=None)})
+    context.update(
+        {"receivable": receivable_for_invoice(invoice), "journal": journal_list(coop, reference=invoice, limit=None)}
+    )
     return render(request, "invoicing/invoice_detail_office.html", context)
 
 
@@ -101,15 +113,18 @@ def office_credit_note_create(request: HttpRequest, invoice_id: int) -> HttpResp
         raise Http404
     lines = invoice_lines(invoice)
     credited = credited_by_line(invoice)
-    left = {line.pk: to_decimal(line.line_total_net) - credited.get(line.pk, {}).get("net", Decimal(0))
-            for line in lines}
+    left = {
+        line.pk: to_decimal(line.line_total_net) - credited.get(line.pk, {}).get("net", Decimal(0)) for line in lines
+    }
     form = CreditNoteForm(request.POST or None, lines=lines, left=left)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 credit_note = credit_note_create(
-                    invoice=invoice, reason=form.cleaned_data["reason"], actor=request.user,
+                    invoice=invoice,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
                     amounts=None if form.cleaned_data["credit_all"] else form.amounts(),
                 )
             except InvoicingError as exc:
@@ -118,8 +133,12 @@ def office_credit_note_create(request: HttpRequest, invoice_id: int) -> HttpResp
                 messages.success(request, _("Credit note %(number)s was made.") % {"number": credit_note.number})
                 return redirect("office_invoice_detail", invoice_id=invoice.pk)
         status = 400
-    return render(request, "invoicing/credit_note_form.html",
-                  {"invoice": invoice, "form": form, "lines": lines, "left": left}, status=status)
+    return render(
+        request,
+        "invoicing/credit_note_form.html",
+        {"invoice": invoice, "form": form, "lines": lines, "left": left},
+        status=status,
+    )
 
 
 @login_required
@@ -134,5 +153,6 @@ def office_payroll_export(request: HttpRequest) -> HttpResponse:
             f'attachment; filename="payroll-{coop.slug}-{since:%Y%m%d}-{until:%Y%m%d}.csv"'
         )
         return response
-    return render(request, "invoicing/payroll_export.html", {"coop": coop, "form": form},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request, "invoicing/payroll_export.html", {"coop": coop, "form": form}, status=400 if form.is_bound else 200
+    )

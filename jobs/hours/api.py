@@ -66,8 +66,10 @@ class HourEntryBulkApproveApi(APIView):
         request=BulkApproveInputSerializer,
         responses=inline_serializer(
             "HourEntryBulkApproveResult",
-            {"approved": serializers.ListField(child=serializers.IntegerField()),
-             "already_handled": serializers.ListField(child=serializers.IntegerField())},
+            {
+                "approved": serializers.ListField(child=serializers.IntegerField()),
+                "already_handled": serializers.ListField(child=serializers.IntegerField()),
+            },
         ),
     )
     def post(self, request: Request) -> Response:
@@ -75,8 +77,7 @@ class HourEntryBulkApproveApi(APIView):
         serializer = BulkApproveInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            result = services.hour_entries_approve_bulk(entry_ids=serializer.validated_data["ids"],
-                                                        actor=request.user)
+            result = services.hour_entries_approve_bulk(entry_ids=serializer.validated_data["ids"], actor=request.user)
         except HoursPermissionError as error:
             return Response({"detail": error.message}, status=status.HTTP_403_FORBIDDEN)
         except HoursError as error:

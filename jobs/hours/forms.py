@@ -18,8 +18,9 @@ _AREA = forms.Textarea(attrs={"class": "utrecht-textarea", "rows": 3})
 class TimesForm(forms.Form):
     start_time = forms.TimeField(label=_("Start"), widget=_TIME)
     end_time = forms.TimeField(label=_("End"), widget=_TIME)
-    break_minutes = forms.IntegerField(label=_("Break (minutes)"), min_value=0, max_value=1440, initial=0,
-                                       widget=_NUMBER)
+    break_minutes = forms.IntegerField(
+        label=_("Break (minutes)"), min_value=0, max_value=1440, initial=0, widget=_NUMBER
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -34,18 +35,28 @@ class HourEntrySubmitForm(TimesForm):
 
 
 class HourEntryCorrectForm(TimesForm):
-    reason = forms.CharField(label=_("Reason for the correction"), max_length=500, widget=_AREA,
-                             help_text=_("The member sees this reason."))
+    reason = forms.CharField(
+        label=_("Reason for the correction"), max_length=500, widget=_AREA, help_text=_("The member sees this reason.")
+    )
 
 
 class HourEntryNotDoneForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (optional)"), max_length=500, required=False, widget=_AREA,
-                             help_text=_("The member sees this reason."))
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=500,
+        required=False,
+        widget=_AREA,
+        help_text=_("The member sees this reason."),
+    )
 
 
 class HourEntryDisputeForm(forms.Form):
-    reason = forms.CharField(label=_("Why do you not agree?"), max_length=500, widget=_AREA,
-                             help_text=_("A coordinator reads this and decides."))
+    reason = forms.CharField(
+        label=_("Why do you not agree?"),
+        max_length=500,
+        widget=_AREA,
+        help_text=_("A coordinator reads this and decides."),
+    )
 
 
 class HourEntryDecideForm(TimesForm):
@@ -72,8 +83,9 @@ class HourEntryDecideForm(TimesForm):
 
 
 class HourEntryBulkApproveForm(forms.Form):
-    entries = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True,
-                                             error_messages={"required": _("Choose at least one entry to approve.")})
+    entries = forms.TypedMultipleChoiceField(
+        coerce=int, choices=(), required=True, error_messages={"required": _("Choose at least one entry to approve.")}
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

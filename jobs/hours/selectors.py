@@ -55,8 +55,7 @@ def assignment_list_to_register(*, member: Member, today: dt.date) -> QuerySet[A
     """The member's active assignments of shifts up to today that have no hour entry yet."""
     return (
         Assignment.objects.select_related("shift__job__business")
-        .filter(member=member, status=Assignment.Status.ACTIVE, shift__date__lte=today,
-                hour_entry__isnull=True)
+        .filter(member=member, status=Assignment.Status.ACTIVE, shift__date__lte=today, hour_entry__isnull=True)
         .order_by("-shift__date", "-shift__start_time")
     )
 
@@ -70,9 +69,7 @@ def assignment_get_for_member(*, member: Member, assignment_id: int) -> Assignme
     )
 
 
-def hour_entry_list_for_business(
-    *, business_ids: Iterable[int], status: str | None = None
-) -> QuerySet[HourEntry]:
+def hour_entry_list_for_business(*, business_ids: Iterable[int], status: str | None = None) -> QuerySet[HourEntry]:
     """Entries for shifts of the given businesses (those the user is a contact of)."""
     qs = _entries().filter(assignment__shift__job__business_id__in=list(business_ids))
     if status:
@@ -111,9 +108,11 @@ def hour_entries_overlapping(
     """
     overlap_own = Q(start_time__lt=end, end_time__gt=start, corrected_start_time__isnull=True)
     overlap_corrected = Q(corrected_start_time__lt=end, corrected_end_time__gt=start)
-    qs = HourEntry.objects.filter(assignment__member=member, assignment__shift__date=date).exclude(
-        status=HourEntry.Status.NOT_DONE
-    ).filter(overlap_own | overlap_corrected)
+    qs = (
+        HourEntry.objects.filter(assignment__member=member, assignment__shift__date=date)
+        .exclude(status=HourEntry.Status.NOT_DONE)
+        .filter(overlap_own | overlap_corrected)
+    )
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return qs
@@ -127,9 +126,7 @@ def hour_entries_due_for_silent_approval(*, now: Any) -> list[int]:
     (1 day, the rule's lower bound) to keep the scan small.
     """
     return list(
-        HourEntry.objects.filter(
-            status=HourEntry.Status.SUBMITTED, submitted_at__lte=now - dt.timedelta(days=1)
-        )
+        HourEntry.objects.filter(status=HourEntry.Status.SUBMITTED, submitted_at__lte=now - dt.timedelta(days=1))
         .order_by("submitted_at", "pk")
         .values_list("pk", flat=True)
     )

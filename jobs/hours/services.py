@@ -49,21 +49,22 @@ def _hours_validate(
     if break_minutes is None or break_minutes < 0:
         raise HoursError(_("The break cannot be negative."), field="break_minutes")
     if break_minutes >= span:
-        raise HoursError(_("The break must be shorter than the time between start and end."),
-                         field="break_minutes")
+        raise HoursError(_("The break must be shorter than the time between start and end."), field="break_minutes")
     tolerance = int(rule_value(shift.job.coop, "hours_tolerance_minutes", on=shift.date))
     shift_span = HourEntry.minutes_between(shift.start_time, shift.end_time)
     if span > shift_span + tolerance:
         raise HoursError(
-            _("These hours (%(hours)s) are longer than the shift (%(shift)s) plus %(tolerance)d minutes. "
-              "Check the times or ask the coordinator for help.")
+            _(
+                "These hours (%(hours)s) are longer than the shift (%(shift)s) plus %(tolerance)d minutes. "
+                "Check the times or ask the coordinator for help."
+            )
             % {"hours": _minutes_text(span), "shift": _minutes_text(shift_span), "tolerance": tolerance},
             field="end_time",
         )
-    if hour_entries_overlapping(member=member, date=shift.date, start=start, end=end,
-                                exclude_pk=exclude_pk).exists():
-        raise HoursError(_("These times overlap with other hours registered for this member on the same day."),
-                         field="start_time")
+    if hour_entries_overlapping(member=member, date=shift.date, start=start, end=end, exclude_pk=exclude_pk).exists():
+        raise HoursError(
+            _("These times overlap with other hours registered for this member on the same day."), field="start_time"
+        )
 
 
 def _entry_lock(entry_id: int) -> HourEntry:
@@ -71,8 +72,9 @@ def _entry_lock(entry_id: int) -> HourEntry:
     try:
         return (
             HourEntry.objects.select_for_update(of=("self",))
-            .select_related("assignment__shift__job__coop", "assignment__shift__job__business",
-                            "assignment__member__user")
+            .select_related(
+                "assignment__shift__job__coop", "assignment__shift__job__business", "assignment__member__user"
+            )
             .get(pk=entry_id)
         )
     except HourEntry.DoesNotExist:
@@ -160,13 +162,19 @@ def hour_entry_submit(
             raise HoursError(_("This shift is still in the future. Register the hours after you worked them."))
         if HourEntry.objects.filter(assignment=assignment).exists():
             raise HoursError(_("Hours for this shift have already been registered."))
-        _hours_validate(shift=shift, member=member, start=start_time, end=end_time, break_minutes=break_minutes,
-                        exclude_pk=None)
+        _hours_validate(
+            shift=shift, member=member, start=start_time, end=end_time, break_minutes=break_minutes, exclude_pk=None
+        )
         try:
             with transaction.atomic():
                 entry = HourEntry.objects.create(
-                    assignment=assignment, start_time=start_time, end_time=end_time, break_minutes=break_minutes,
-                    note=note, status=Status.SUBMITTED, submitted_by=actor,
+                    assignment=assignment,
+                    start_time=start_time,
+                    end_time=end_time,
+                    break_minutes=break_minutes,
+                    note=note,
+                    status=Status.SUBMITTED,
+                    submitted_by=actor,
                 )
         except IntegrityError:
             # The one-to-one on assignment is the last guard against a double submit.
@@ -176,8 +184,11 @@ def hour_entry_submit(
             action="hour_entry.submitted",
             subject=entry,
             coop=shift.job.coop,
-            data={"new": Status.SUBMITTED, **_times_data(start_time, end_time, break_minutes),
-                  "assignment": assignment.pk},
+            data={
+                "new": Status.SUBMITTED,
+                **_times_data(start_time, end_time, break_minutes),
+                "assignment": assignment.pk,
+            },
             on_behalf_of=on_behalf_of,
             consent_note=consent_note,
         )
@@ -210,8 +221,14 @@ def hour_entry_accept_correction(*, entry_id: int, member: Member, actor: Any) -
         entry = _member_entry_lock(entry_id=entry_id, member=member)
         if entry.status != Status.CORRECTED:
             raise HourEntryTransitionError(_("Only corrected hours can be accepted."))
-        return _hour_entry_transition(entry=entry, to=Status.APPROVED, actor=actor, action="correction_accepted",
-                                      on_behalf_of=on_behalf_of, consent_note=consent_note)
+        return _hour_entry_transition(
+            entry=entry,
+            to=Status.APPROVED,
+            actor=actor,
+            action="correction_accepted",
+            on_behalf_of=on_behalf_of,
+            consent_note=consent_note,
+        )
 
 
 def hour_entry_dispute(*, entry_id: int, member: Member, actor: Any, reason: str) -> HourEntry:
@@ -222,9 +239,16 @@ def hour_entry_dispute(*, entry_id: int, member: Member, actor: Any, reason: str
     on_behalf_of, consent_note = _assisting(member, actor)
     with transaction.atomic():
         entry = _member_entry_lock(entry_id=entry_id, member=member)
-        return _hour_entry_transition(entry=entry, to=Status.DISPUTED, actor=actor, action="disputed",
-                                      changes={"dispute_reason": reason}, data={"reason": reason},
-                                      on_behalf_of=on_behalf_of, consent_note=consent_note)
+        return _hour_entry_transition(
+            entry=entry,
+            to=Status.DISPUTED,
+            actor=actor,
+            action="disputed",
+            changes={"dispute_reason": reason},
+            data={"reason": reason},
+            on_behalf_of=on_behalf_of,
+            consent_note=consent_note,
+        )
 
 
 # --- business --------------------------------------------------------------------------------------------
@@ -249,8 +273,13 @@ def hour_entry_approve(*, entry_id: int, actor: Any) -> HourEntry:
     with transaction.atomic():
         entry = _business_entry_lock(entry_id=entry_id, actor=actor)
         _require_submitted(entry)
-        return _hour_entry_transition(entry=entry, to=Status.APPROVED, actor=actor, action="approved",
-                                      changes={"handled_by": actor, "handled_at": timezone.now()})
+        return _hour_entry_transition(
+            entry=entry,
+            to=Status.APPROVED,
+            actor=actor,
+            action="approved",
+            changes={"handled_by": actor, "handled_at": timezone.now()},
+        )
 
 
 @dataclass
@@ -285,8 +314,14 @@ def hour_entries_approve_bulk(*, entry_ids: Iterable[int], actor: Any) -> BulkAp
             if entry.status != Status.SUBMITTED:
                 result.already_handled.append(entry)
                 continue
-            _hour_entry_transition(entry=entry, to=Status.APPROVED, actor=actor, action="approved",
-                                   changes={"handled_by": actor, "handled_at": now}, data={"bulk": True})
+            _hour_entry_transition(
+                entry=entry,
+                to=Status.APPROVED,
+                actor=actor,
+                action="approved",
+                changes={"handled_by": actor, "handled_at": now},
+                data={"bulk": True},
+            )
             result.approved.append(entry)
     return result
 
@@ -306,13 +341,27 @@ def hour_entry_correct(
         _require_submitted(entry)
         if (start_time, end_time, break_minutes) == (entry.start_time, entry.end_time, entry.break_minutes):
             raise HoursError(_("The corrected times are the same as the registered ones. Approve them instead."))
-        _hours_validate(shift=entry.assignment.shift, member=entry.assignment.member, start=start_time, end=end_time,
-                        break_minutes=break_minutes, exclude_pk=entry.pk)
+        _hours_validate(
+            shift=entry.assignment.shift,
+            member=entry.assignment.member,
+            start=start_time,
+            end=end_time,
+            break_minutes=break_minutes,
+            exclude_pk=entry.pk,
+        )
         entry = _hour_entry_transition(
-            entry=entry, to=Status.CORRECTED, actor=actor, action="corrected",
-            changes={"corrected_start_time": start_time, "corrected_end_time": end_time,
-                     "corrected_break_minutes": break_minutes, "correction_reason": reason,
-                     "handled_by": actor, "handled_at": timezone.now()},
+            entry=entry,
+            to=Status.CORRECTED,
+            actor=actor,
+            action="corrected",
+            changes={
+                "corrected_start_time": start_time,
+                "corrected_end_time": end_time,
+                "corrected_break_minutes": break_minutes,
+                "correction_reason": reason,
+                "handled_by": actor,
+                "handled_at": timezone.now(),
+            },
             data={**_times_data(start_time, end_time, break_minutes), "reason": reason},
         )
         _member_notify(entry, "corrected")
@@ -326,7 +375,10 @@ def hour_entry_mark_not_done(*, entry_id: int, actor: Any, reason: str = "") -> 
         entry = _business_entry_lock(entry_id=entry_id, actor=actor)
         _require_submitted(entry)
         entry = _hour_entry_transition(
-            entry=entry, to=Status.NOT_DONE, actor=actor, action="marked_not_done",
+            entry=entry,
+            to=Status.NOT_DONE,
+            actor=actor,
+            action="marked_not_done",
             changes={"correction_reason": reason, "handled_by": actor, "handled_at": timezone.now()},
             data={"reason": reason},
         )
@@ -373,20 +425,28 @@ def hour_entry_decide_dispute(
         if outcome == Decision.APPROVE:
             if start_time is None or end_time is None or break_minutes is None:
                 raise HoursError(_("Fill in the times you approve."), field="start_time")
-            _hours_validate(shift=entry.assignment.shift, member=entry.assignment.member, start=start_time,
-                            end=end_time, break_minutes=break_minutes, exclude_pk=entry.pk)
+            _hours_validate(
+                shift=entry.assignment.shift,
+                member=entry.assignment.member,
+                start=start_time,
+                end=end_time,
+                break_minutes=break_minutes,
+                exclude_pk=entry.pk,
+            )
             if (start_time, end_time, break_minutes) == (entry.start_time, entry.end_time, entry.break_minutes):
                 # The member was right: their own registration counts.
                 changes.update(corrected_start_time=None, corrected_end_time=None, corrected_break_minutes=None)
             else:
-                changes.update(corrected_start_time=start_time, corrected_end_time=end_time,
-                               corrected_break_minutes=break_minutes)
+                changes.update(
+                    corrected_start_time=start_time, corrected_end_time=end_time, corrected_break_minutes=break_minutes
+                )
             data.update(_times_data(start_time, end_time, break_minutes))
             to = Status.APPROVED
         else:
             to = Status.NOT_DONE
-        entry = _hour_entry_transition(entry=entry, to=to, actor=actor, action="dispute_decided",
-                                       changes=changes, data=data)
+        entry = _hour_entry_transition(
+            entry=entry, to=to, actor=actor, action="dispute_decided", changes=changes, data=data
+        )
         _member_notify(entry, "decided")
     return entry
 
@@ -410,8 +470,14 @@ def hour_entry_approve_silently(*, entry_id: int, now: dt.datetime | None = None
         days = int(rule_value(shift.job.coop, "hours_silent_approval_days", on=shift.date))
         if entry.submitted_at + dt.timedelta(days=days) > now:
             return None
-        entry = _hour_entry_transition(entry=entry, to=Status.APPROVED, actor=None, action="approved_silently",
-                                       changes={"silently_approved": True}, data={"days": days})
+        entry = _hour_entry_transition(
+            entry=entry,
+            to=Status.APPROVED,
+            actor=None,
+            action="approved_silently",
+            changes={"silently_approved": True},
+            data={"days": days},
+        )
         _business_notify_silent(entry, days)
     return entry
 
@@ -421,8 +487,15 @@ def hour_entry_approve_silently(*, entry_id: int, now: dt.datetime | None = None
 
 def _email_context(entry: HourEntry, **extra: Any) -> dict[str, Any]:
     shift = entry.assignment.shift
-    return {"entry": entry, "shift": shift, "job": shift.job, "business": shift.job.business,
-            "coop": shift.job.coop, "member": entry.assignment.member, **extra}
+    return {
+        "entry": entry,
+        "shift": shift,
+        "job": shift.job,
+        "business": shift.job.business,
+        "coop": shift.job.coop,
+        "member": entry.assignment.member,
+        **extra,
+    }
 
 
 def _email_queue(*, template: str, to: list[str], language: str, context: dict[str, Any]) -> None:
@@ -439,7 +512,8 @@ def _business_notify_silent(entry: HourEntry, days: int) -> None:
     business = entry.assignment.shift.job.business
     contacts = list(
         Role.objects.filter(kind=Role.Kind.BUSINESS_CONTACT, business=business)
-        .select_related("user").order_by("user__email")
+        .select_related("user")
+        .order_by("user__email")
     )
     to = sorted({r.user.email for r in contacts if r.user.email}) or [business.billing_email]
     language = contacts[0].user.preferred_language if contacts else "nl"
@@ -449,5 +523,6 @@ def _business_notify_silent(entry: HourEntry, days: int) -> None:
 def _member_notify(entry: HourEntry, template: str) -> None:
     user = entry.assignment.member.user
     if user.email:
-        _email_queue(template=template, to=[user.email], language=user.preferred_language,
-                     context=_email_context(entry))
+        _email_queue(
+            template=template, to=[user.email], language=user.preferred_language, context=_email_context(entry)
+        )

@@ -15,8 +15,7 @@ urlpatterns = [
     path("business/hours/<int:pk>/", views.hour_entry_business_detail, name="hour_entry_business_detail"),
     path("business/hours/<int:pk>/approve/", views.hour_entry_business_approve, name="hour_entry_business_approve"),
     path("business/hours/<int:pk>/correct/", views.hour_entry_business_correct, name="hour_entry_business_correct"),
-    path("business/hours/<int:pk>/not-done/", views.hour_entry_business_not_done,
-         name="hour_entry_business_not_done"),
+    path("business/hours/<int:pk>/not-done/", views.hour_entry_business_not_done, name="hour_entry_business_not_done"),
     # coordinator
     path("office/hours/disputes/", views.hour_entry_dispute_list, name="hour_entry_dispute_list"),
     path("office/hours/disputes/<int:pk>/", views.hour_entry_dispute_decide, name="hour_entry_dispute_decide"),

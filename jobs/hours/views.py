@@ -52,8 +52,11 @@ def hour_entry_my_list(request: HttpRequest) -> HttpResponse:
     member = _acting_member(request)
     entries = list(selectors.hour_entry_list_for_member(member=member)[:PAGE_SIZE])
     to_register = list(selectors.assignment_list_to_register(member=member, today=timezone.localdate())[:PAGE_SIZE])
-    return render(request, "jobs/hours/hour_entry_my_list.html",
-                  {"member": member, "entries": entries, "to_register": to_register})
+    return render(
+        request,
+        "jobs/hours/hour_entry_my_list.html",
+        {"member": member, "entries": entries, "to_register": to_register},
+    )
 
 
 @login_required
@@ -64,14 +67,19 @@ def hour_entry_register(request: HttpRequest, assignment_id: int) -> HttpRespons
     if assignment is None:
         raise Http404
     shift = assignment.shift
-    form = HourEntrySubmitForm(request.POST or None,
-                               initial={"start_time": shift.start_time, "end_time": shift.end_time})
+    form = HourEntrySubmitForm(
+        request.POST or None, initial={"start_time": shift.start_time, "end_time": shift.end_time}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.hour_entry_submit(
-                assignment_id=assignment.pk, member=member, actor=request.user,
-                start_time=form.cleaned_data["start_time"], end_time=form.cleaned_data["end_time"],
-                break_minutes=form.cleaned_data["break_minutes"], note=form.cleaned_data["note"],
+                assignment_id=assignment.pk,
+                member=member,
+                actor=request.user,
+                start_time=form.cleaned_data["start_time"],
+                end_time=form.cleaned_data["end_time"],
+                break_minutes=form.cleaned_data["break_minutes"],
+                note=form.cleaned_data["note"],
             )
         except HoursError as error:
             _form_error(form, error)
@@ -79,8 +87,12 @@ def hour_entry_register(request: HttpRequest, assignment_id: int) -> HttpRespons
             messages.success(request, _("Your hours have been sent to the client for approval."))
             return redirect("hour_entry_my_list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "jobs/hours/hour_entry_register.html",
-                  {"form": form, "assignment": assignment, "shift": shift, "member": member}, status=status)
+    return render(
+        request,
+        "jobs/hours/hour_entry_register.html",
+        {"form": form, "assignment": assignment, "shift": shift, "member": member},
+        status=status,
+    )
 
 
 def _member_entry(request: HttpRequest, pk: int) -> tuple[Member, HourEntry]:
@@ -94,8 +106,11 @@ def _member_entry(request: HttpRequest, pk: int) -> tuple[Member, HourEntry]:
 @login_required
 def hour_entry_member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member, entry = _member_entry(request, pk)
-    return render(request, "jobs/hours/hour_entry_member_detail.html",
-                  {"entry": entry, "member": member, "dispute_form": HourEntryDisputeForm()})
+    return render(
+        request,
+        "jobs/hours/hour_entry_member_detail.html",
+        {"entry": entry, "member": member, "dispute_form": HourEntryDisputeForm()},
+    )
 
 
 @login_required
@@ -118,15 +133,20 @@ def hour_entry_dispute(request: HttpRequest, pk: int) -> HttpResponse:
     form = HourEntryDisputeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.hour_entry_dispute(entry_id=entry.pk, member=member, actor=request.user,
-                                        reason=form.cleaned_data["reason"])
+            services.hour_entry_dispute(
+                entry_id=entry.pk, member=member, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except HoursError as error:
             _form_error(form, error)
         else:
             messages.success(request, _("A coordinator will look at your hours and decide."))
             return redirect("hour_entry_member_detail", pk=entry.pk)
-    return render(request, "jobs/hours/hour_entry_dispute.html", {"form": form, "entry": entry},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "jobs/hours/hour_entry_dispute.html",
+        {"form": form, "entry": entry},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- business --------------------------------------------------------------------------------------------
@@ -154,10 +174,16 @@ def hour_entry_business_list(request: HttpRequest) -> HttpResponse:
         status = HourEntry.Status.SUBMITTED
     qs = selectors.hour_entry_list_for_business(business_ids=ids, status=None if status == "all" else status)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "jobs/hours/hour_entry_business_list.html", {
-        "page": page, "entries": list(page.object_list), "status": status,
-        "statuses": [("all", _("All")), *HourEntry.Status.choices],
-    })
+    return render(
+        request,
+        "jobs/hours/hour_entry_business_list.html",
+        {
+            "page": page,
+            "entries": list(page.object_list),
+            "status": status,
+            "statuses": [("all", _("All")), *HourEntry.Status.choices],
+        },
+    )
 
 
 @login_required
@@ -178,8 +204,11 @@ def hour_entry_business_bulk_approve(request: HttpRequest) -> HttpResponse:
         return redirect("hour_entry_business_list")
     messages.success(request, _("%(n)d entries approved.") % {"n": len(result.approved)})
     if result.already_handled:
-        messages.warning(request, _("%(n)d entries had already been handled and were left as they were.")
-                         % {"n": len(result.already_handled)})
+        messages.warning(
+            request,
+            _("%(n)d entries had already been handled and were left as they were.")
+            % {"n": len(result.already_handled)},
+        )
     return redirect("hour_entry_business_list")
 
 
@@ -206,8 +235,10 @@ def hour_entry_business_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def hour_entry_business_correct(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _business_entry(request, pk)
-    form = HourEntryCorrectForm(request.POST or None, initial={
-        "start_time": entry.start_time, "end_time": entry.end_time, "break_minutes": entry.break_minutes})
+    form = HourEntryCorrectForm(
+        request.POST or None,
+        initial={"start_time": entry.start_time, "end_time": entry.end_time, "break_minutes": entry.break_minutes},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.hour_entry_correct(entry_id=entry.pk, actor=request.user, **form.cleaned_data)
@@ -216,8 +247,12 @@ def hour_entry_business_correct(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Correction sent. The member can accept it or disagree."))
             return redirect("hour_entry_business_list")
-    return render(request, "jobs/hours/hour_entry_business_correct.html", {"form": form, "entry": entry},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "jobs/hours/hour_entry_business_correct.html",
+        {"form": form, "entry": entry},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -227,15 +262,18 @@ def hour_entry_business_not_done(request: HttpRequest, pk: int) -> HttpResponse:
     form = HourEntryNotDoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.hour_entry_mark_not_done(entry_id=entry.pk, actor=request.user,
-                                              reason=form.cleaned_data["reason"])
+            services.hour_entry_mark_not_done(entry_id=entry.pk, actor=request.user, reason=form.cleaned_data["reason"])
         except HoursError as error:
             _form_error(form, error)
         else:
             messages.success(request, _("Marked as not done. The member can disagree."))
             return redirect("hour_entry_business_list")
-    return render(request, "jobs/hours/hour_entry_business_not_done.html", {"form": form, "entry": entry},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "jobs/hours/hour_entry_business_not_done.html",
+        {"form": form, "entry": entry},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- coordinator -----------------------------------------------------------------------------------------
@@ -261,9 +299,14 @@ def hour_entry_dispute_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if entry is None:
         raise Http404
     may_decide = request.user.has_perm("jobs.hours_decide_dispute", entry)
-    form = HourEntryDecideForm(request.POST or None, initial={
-        "start_time": entry.effective_start_time, "end_time": entry.effective_end_time,
-        "break_minutes": entry.effective_break_minutes})
+    form = HourEntryDecideForm(
+        request.POST or None,
+        initial={
+            "start_time": entry.effective_start_time,
+            "end_time": entry.effective_end_time,
+            "break_minutes": entry.effective_break_minutes,
+        },
+    )
     if request.method == "POST":
         if not may_decide:
             raise PermissionDenied
@@ -271,14 +314,22 @@ def hour_entry_dispute_decide(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.hour_entry_decide_dispute(
-                    entry_id=entry.pk, actor=request.user, outcome=data["outcome"], reason=data["reason"],
-                    start_time=data.get("start_time"), end_time=data.get("end_time"),
-                    break_minutes=data.get("break_minutes"))
+                    entry_id=entry.pk,
+                    actor=request.user,
+                    outcome=data["outcome"],
+                    reason=data["reason"],
+                    start_time=data.get("start_time"),
+                    end_time=data.get("end_time"),
+                    break_minutes=data.get("break_minutes"),
+                )
             except HoursError as error:
                 _form_error(form, error)
             else:
                 messages.success(request, _("Decision saved. The member has been told."))
                 return redirect("hour_entry_dispute_list")
-    return render(request, "jobs/hours/hour_entry_dispute_decide.html",
-                  {"form": form, "entry": entry, "may_decide": may_decide},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "jobs/hours/hour_entry_dispute_decide.html",
+        {"form": form, "entry": entry, "may_decide": may_decide},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -38,8 +38,18 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 # Score components, in this order everywhere (weights, reasons, tests).
 COMPONENTS = ("neighbourhood", "fairness", "waiting", "continuity", "language")
 # Hard constraints, in the order a coordinator reads them (the funnel on the round page).
-CHECKS = ("active", "scope", "availability", "skills", "overlap", "weekly_cap", "earnings_cap", "travel",
-          "neighbourhood_policy", "declined_before")
+CHECKS = (
+    "active",
+    "scope",
+    "availability",
+    "skills",
+    "overlap",
+    "weekly_cap",
+    "earnings_cap",
+    "travel",
+    "neighbourhood_policy",
+    "declined_before",
+)
 # Scale of the waiting component: a member who waited this long (or never worked) gets all of it.
 # A normalisation of the scale, not a policy: the rulebook weight says how much waiting counts.
 WAITING_FULL_DAYS = 28.0
@@ -169,8 +179,9 @@ def shift_blocks(problem: Problem, shifts: np.ndarray) -> Iterator[tuple[int, in
             yield k // 32, k % 32, shifts[part]
 
 
-def check_parts(problem: Problem, s: np.ndarray, m: np.ndarray, coop: int, *,
-                dense_only: bool = False) -> dict[str, np.ndarray]:
+def check_parts(
+    problem: Problem, s: np.ndarray, m: np.ndarray, coop: int, *, dense_only: bool = False
+) -> dict[str, np.ndarray]:
     """Each hard constraint as a boolean array, broadcast over shift indexes `s` and member indexes `m`.
 
     `s` and `m` broadcast against each other (a column against a row for a block, or two equal-length
@@ -304,8 +315,9 @@ def _pool_members(problem: Problem, index: dict[tuple[int, int], np.ndarray], co
     return np.sort(np.concatenate(arrays))
 
 
-def feasible_pairs(problem: Problem, shifts: np.ndarray | None = None,
-                   index: dict[tuple[int, int], np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def feasible_pairs(
+    problem: Problem, shifts: np.ndarray | None = None, index: dict[tuple[int, int], np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All feasible (shift, member, score) triples: one vectorised pass through the index."""
     if shifts is None:
         shifts = np.flatnonzero(problem.shift_seats > 0)
@@ -326,8 +338,9 @@ def feasible_pairs(problem: Problem, shifts: np.ndarray | None = None,
     return np.concatenate(out_s), np.concatenate(out_m), np.concatenate(out_score)
 
 
-def pruned_pairs(problem: Problem, shifts: np.ndarray, index: dict[tuple[int, int], np.ndarray], *,
-                 extra: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def pruned_pairs(
+    problem: Problem, shifts: np.ndarray, index: dict[tuple[int, int], np.ndarray], *, extra: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Like feasible_pairs, but each shift keeps only its best `2 * seats + extra` candidates."""
     out_s, out_m, out_score = [], [], []
     for coop, slot, block in shift_blocks(problem, shifts):
@@ -367,8 +380,13 @@ def pruned_pairs(problem: Problem, shifts: np.ndarray, index: dict[tuple[int, in
                     # A member's scores for the shifts of one cell are nearly equal; a fixed pseudo-random
                     # spread (by shift and member id) keeps every deeper member from landing on the same
                     # first shifts. It only chooses edges; scores stay exact.
-                    spread = ((problem.shift_ids[block][:, None] * 2654435761
-                               + problem.member_ids[members[deeper]][None, :] * 40503) % 1009) / 1009.0
+                    spread = (
+                        (
+                            problem.shift_ids[block][:, None] * 2654435761
+                            + problem.member_ids[members[deeper]][None, :] * 40503
+                        )
+                        % 1009
+                    ) / 1009.0
                     top_rows = np.argpartition(-(sub + SPREAD * spread), kk - 1, axis=0)[:kk, :]
                 else:
                     top_rows = np.broadcast_to(np.arange(len(block))[:, None], (len(block), len(deeper)))
@@ -391,8 +409,9 @@ def unfilled_penalty(problem: Problem) -> float:
     return float(problem.coop_weights.sum(axis=1).max()) + 1.0
 
 
-def assign_exact(problem: Problem, ps: np.ndarray, pm: np.ndarray, pscore: np.ndarray,
-                 seats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def assign_exact(
+    problem: Problem, ps: np.ndarray, pm: np.ndarray, pscore: np.ndarray, seats: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Min-cost assignment of seats to members (one seat per member) with an unfilled column per seat.
 
     `seats[s]` open seats per shift; pairs (ps, pm, pscore). Returns picked (shift, member, score).
@@ -437,8 +456,9 @@ def assign_exact(problem: Problem, ps: np.ndarray, pm: np.ndarray, pscore: np.nd
     return pick_s[order], pick_m[order], pick_score[order]
 
 
-def assign_greedy(problem: Problem, ps: np.ndarray, pm: np.ndarray, pscore: np.ndarray,
-                  seats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def assign_greedy(
+    problem: Problem, ps: np.ndarray, pm: np.ndarray, pscore: np.ndarray, seats: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Baseline: best pairs first (score, then shift id, then member id), one seat per member."""
     order = np.lexsort((pm, ps, -pscore))
     left = seats.astype(np.int64).copy()
@@ -455,8 +475,9 @@ def assign_greedy(problem: Problem, ps: np.ndarray, pm: np.ndarray, pscore: np.n
     return np.array(out_s, np.int64), np.array(out_m, np.int64), np.array(out_sc)
 
 
-Assigner = Callable[[Problem, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-                    tuple[np.ndarray, np.ndarray, np.ndarray]]
+Assigner = Callable[
+    [Problem, np.ndarray, np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]
+]
 
 
 def _apply_picks(problem: Problem, pick_s: np.ndarray, pick_m: np.ndarray) -> None:
@@ -471,8 +492,14 @@ def _apply_picks(problem: Problem, pick_s: np.ndarray, pick_m: np.ndarray) -> No
     np.subtract.at(p.shift_seats, pick_s, 1)
 
 
-def solve(problem: Problem, *, assigner: Assigner = assign_exact, prune: bool = True, extra: int | None = None,
-          max_phases: int = 6) -> Result:
+def solve(
+    problem: Problem,
+    *,
+    assigner: Assigner = assign_exact,
+    prune: bool = True,
+    extra: int | None = None,
+    max_phases: int = 6,
+) -> Result:
     """Run a round on `problem` (which it updates: seats, hours, earnings, planned work)."""
     extra = PRUNE_EXTRA if extra is None else extra
     t0 = time.perf_counter()
@@ -563,8 +590,13 @@ def pair_components(problem: Problem, s: np.ndarray | list[int], m: np.ndarray |
         weights = problem.coop_weights[int(coop)]
         for i, name in enumerate(COMPONENTS):
             out[name][sel] = weights[i] * np.asarray(parts[name], np.float64)
-        wanted = np.array([int(mm) in set(problem.preferred.get(int(ss), np.zeros(0, np.int64)).tolist())
-                           for ss, mm in zip(s[sel], m[sel], strict=True)], bool)
+        wanted = np.array(
+            [
+                int(mm) in set(problem.preferred.get(int(ss), np.zeros(0, np.int64)).tolist())
+                for ss, mm in zip(s[sel], m[sel], strict=True)
+            ],
+            bool,
+        )
         out["continuity"][sel] = weights[COMPONENTS.index("continuity")] * wanted
     return out
 

@@ -44,18 +44,30 @@ def _skill_reasons(member: Member, shift: Shift) -> list[Reason]:
     required = list(shift.job.required_skills.all())
     if not required:
         return [Reason("skills", _("This work needs no special skills."), True)]
-    held = {ms.skill_id: ms for ms in MemberSkill.objects.select_related("skill").filter(
-        profile__member=member, skill__in=required)}
+    held = {
+        ms.skill_id: ms
+        for ms in MemberSkill.objects.select_related("skill").filter(profile__member=member, skill__in=required)
+    }
     reasons = []
     for skill in required:
         member_skill = held.get(skill.pk)
         if member_skill is None:
-            reasons.append(Reason("skills", _("You do not have the skill “%(skill)s”. Ask the coop how to learn it.")
-                                  % {"skill": skill.name}, False))
+            reasons.append(
+                Reason(
+                    "skills",
+                    _("You do not have the skill “%(skill)s”. Ask the coop how to learn it.") % {"skill": skill.name},
+                    False,
+                )
+            )
         elif not member_skill.is_valid_on(shift.date):
-            reasons.append(Reason("skills", _("Your certificate for “%(skill)s” is not valid on %(date)s. "
-                                              "Renew it and tell the coop.")
-                                  % {"skill": skill.name, "date": formats.date_format(shift.date)}, False))
+            reasons.append(
+                Reason(
+                    "skills",
+                    _("Your certificate for “%(skill)s” is not valid on %(date)s. Renew it and tell the coop.")
+                    % {"skill": skill.name, "date": formats.date_format(shift.date)},
+                    False,
+                )
+            )
     return reasons or [Reason("skills", _("You have the skills this work needs."), True)]
 
 
@@ -67,9 +79,15 @@ def explain_member_shift(*, member: Member, shift: Shift) -> list[Reason]:
     in_scope = member.coop_id == coop.pk or bool(values["matching_allow_neighbouring_coops"])
     # Load the member even from another coop or when not active, so every other check still reads.
     load_values = {**values, "matching_allow_neighbouring_coops": True}
-    loaded = problem_load(coop=coop, values=load_values, shifts=shift_with_open_seats(shift.pk), today=today,
-                          members=Member.objects.filter(pk=member.pk), only_active=False,
-                          ignore_planned_shift_id=shift.pk)
+    loaded = problem_load(
+        coop=coop,
+        values=load_values,
+        shifts=shift_with_open_seats(shift.pk),
+        today=today,
+        members=Member.objects.filter(pk=member.pk),
+        only_active=False,
+        ignore_planned_shift_id=shift.pk,
+    )
     problem = loaded.problem
     s = loaded.shift_position(shift.pk)
     m = loaded.member_position(member.pk)
@@ -89,59 +107,122 @@ def explain_member_shift(*, member: Member, shift: Shift) -> list[Reason]:
     if checks["scope"]:
         reasons.append(Reason("scope", _("This work is open to you as a member."), True))
     else:
-        reasons.append(Reason("scope", _("This work is for members of %(coop)s. Members of other coops may not "
-                                         "take it.") % {"coop": coop.name}, False))
+        reasons.append(
+            Reason(
+                "scope",
+                _("This work is for members of %(coop)s. Members of other coops may not take it.")
+                % {"coop": coop.name},
+                False,
+            )
+        )
     if checks["availability"]:
-        reasons.append(Reason("availability", _("You are available on %(day)s in the %(part)s.")
-                              % {"day": day, "part": part}, True))
+        reasons.append(
+            Reason(
+                "availability", _("You are available on %(day)s in the %(part)s.") % {"day": day, "part": part}, True
+            )
+        )
     else:
-        reasons.append(Reason("availability", _("You are not available on %(day)s in the %(part)s. You can change "
-                                                "this in your profile.") % {"day": day, "part": part}, False))
+        reasons.append(
+            Reason(
+                "availability",
+                _("You are not available on %(day)s in the %(part)s. You can change this in your profile.")
+                % {"day": day, "part": part},
+                False,
+            )
+        )
     reasons += _skill_reasons(member, shift)
     if checks["overlap"]:
         reasons.append(Reason("overlap", _("You have no other work at that time."), True))
     else:
         reasons.append(Reason("overlap", _("You already have work or an offer at that time."), False))
     if checks["weekly_cap"]:
-        reasons.append(Reason("weekly_cap", _("You stay under the limit of %(max)s hours a week.")
-                              % {"max": max_hours}, True))
+        reasons.append(
+            Reason("weekly_cap", _("You stay under the limit of %(max)s hours a week.") % {"max": max_hours}, True)
+        )
     else:
-        reasons.append(Reason("weekly_cap", _("With this work you would have more than %(max)s hours that week "
-                                              "(you have %(hours)s). The coop set this limit.")
-                              % {"max": max_hours, "hours": f"{week_hours:g}"}, False))
+        reasons.append(
+            Reason(
+                "weekly_cap",
+                _(
+                    "With this work you would have more than %(max)s hours that week "
+                    "(you have %(hours)s). The coop set this limit."
+                )
+                % {"max": max_hours, "hours": f"{week_hours:g}"},
+                False,
+            )
+        )
     cap = problem.member_earnings_cap[m]
     if checks["earnings_cap"]:
         if cap != engine.NO_CAP:
-            reasons.append(Reason("earnings_cap", _("You stay under your own limit of %(cap)s a month.")
-                                  % {"cap": eur(str(round(float(cap), 2)))}, True))
+            reasons.append(
+                Reason(
+                    "earnings_cap",
+                    _("You stay under your own limit of %(cap)s a month.") % {"cap": eur(str(round(float(cap), 2)))},
+                    True,
+                )
+            )
     else:
-        reasons.append(Reason("earnings_cap", _("With this work you would earn more than your own limit of %(cap)s "
-                                                "that month.") % {"cap": eur(str(round(float(cap), 2)))}, False))
+        reasons.append(
+            Reason(
+                "earnings_cap",
+                _("With this work you would earn more than your own limit of %(cap)s that month.")
+                % {"cap": eur(str(round(float(cap), 2)))},
+                False,
+            )
+        )
     if checks["travel"]:
         reasons.append(Reason("travel", _("The place of work fits how far you want to travel."), True))
     else:
-        reasons.append(Reason("travel", _("You want to work only in your own neighbourhood. This work is outside "
-                                          "it."), False))
+        reasons.append(
+            Reason("travel", _("You want to work only in your own neighbourhood. This work is outside it."), False)
+        )
     if "neighbourhood_policy" in checks:
         if checks["neighbourhood_policy"]:
             reasons.append(Reason("neighbourhood_policy", _("You live in the neighbourhood."), True))
         else:
-            reasons.append(Reason("neighbourhood_policy", _("The coop gives work only to members who live in the "
-                                                            "neighbourhood."), False))
+            reasons.append(
+                Reason(
+                    "neighbourhood_policy",
+                    _("The coop gives work only to members who live in the neighbourhood."),
+                    False,
+                )
+            )
     if not checks["declined_before"]:
-        reasons.append(Reason("declined_before", _("You said no to this shift before, or did not answer in time."),
-                              False))
-    reasons.append(_priority_reason(member=member, shift=shift, problem=problem, s=s, m=m,
-                                    target=float(problem.member_target[m]), week_hours=week_hours,
-                                    fits=all(checks.values())))
+        reasons.append(
+            Reason("declined_before", _("You said no to this shift before, or did not answer in time."), False)
+        )
+    reasons.append(
+        _priority_reason(
+            member=member,
+            shift=shift,
+            problem=problem,
+            s=s,
+            m=m,
+            target=float(problem.member_target[m]),
+            week_hours=week_hours,
+            fits=all(checks.values()),
+        )
+    )
     return reasons
 
 
-def _priority_reason(*, member: Member, shift: Shift, problem: engine.Problem, s: int, m: int, target: float,
-                     week_hours: float, fits: bool) -> Reason:
+def _priority_reason(
+    *,
+    member: Member,
+    shift: Shift,
+    problem: engine.Problem,
+    s: int,
+    m: int,
+    target: float,
+    week_hours: float,
+    fits: bool,
+) -> Reason:
     """Where the member stands against the members who were offered this shift."""
-    offers = list(Offer.objects.filter(shift=shift).exclude(status=Offer.Status.WITHDRAWN)
-                  .values_list("member_id", "status", "score"))
+    offers = list(
+        Offer.objects.filter(shift=shift)
+        .exclude(status=Offer.Status.WITHDRAWN)
+        .values_list("member_id", "status", "score")
+    )
     own = [o for o in offers if o[0] == member.pk]
     if any(o[1] in (Offer.Status.PENDING, Offer.Status.ACCEPTED) for o in own):
         return Reason("priority", _("You got an offer for this shift."), True)
@@ -149,10 +230,15 @@ def _priority_reason(*, member: Member, shift: Shift, problem: engine.Problem, s
         return Reason("priority", _("So this shift was not offered to you."), False)
     parts = engine.pair_components(problem, [s], [m])
     score = sum(float(parts[name][0]) for name in engine.COMPONENTS)
-    others = [float(o[2]) for o in offers if o[0] != member.pk and o[1] in (Offer.Status.PENDING,
-                                                                            Offer.Status.ACCEPTED)]
-    hours = _("You have %(hours)s of the %(target)s hours you want that week.") % {
-        "hours": f"{week_hours:g}", "target": f"{target:g}"} if target else ""
+    others = [
+        float(o[2]) for o in offers if o[0] != member.pk and o[1] in (Offer.Status.PENDING, Offer.Status.ACCEPTED)
+    ]
+    hours = (
+        _("You have %(hours)s of the %(target)s hours you want that week.")
+        % {"hours": f"{week_hours:g}", "target": f"{target:g}"}
+        if target
+        else ""
+    )
     if others and min(others) > score:
         text = _("Other members came first: they have fewer hours than they want, or waited longer.")
         return Reason("priority", f"{text} {hours}".strip(), False)

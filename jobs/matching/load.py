@@ -83,8 +83,9 @@ def rules_in_force(coop: Cooperative, *, on: dt.date) -> tuple[RuleVersion, dict
 
     Keyed by (id, created_at, coop) so a reused id (SQLite after a rollback) never hits a stale entry.
     """
-    version = (RuleVersion.objects.filter(coop=coop, effective_from__lte=on)
-               .order_by("-effective_from", "-number").first())
+    version = (
+        RuleVersion.objects.filter(coop=coop, effective_from__lte=on).order_by("-effective_from", "-number").first()
+    )
     if version is None:
         return rule_values(coop, on=on)  # raises NoRuleVersion with its message
     key = (version.pk, version.created_at, version.coop_id)
@@ -101,8 +102,9 @@ def open_shifts(coop: Cooperative, *, now: dt.datetime) -> QuerySet[Shift]:
     """The coop's open, auto-assigned, future shifts, annotated with `open_seats` (seats - taken - offered)."""
     today = now.date()
     return (
-        Shift.objects.filter(job__coop=coop, job__status=Job.Status.OPEN, job__assign_mode=Job.AssignMode.AUTO,
-                             status=Shift.Status.OPEN)
+        Shift.objects.filter(
+            job__coop=coop, job__status=Job.Status.OPEN, job__assign_mode=Job.AssignMode.AUTO, status=Shift.Status.OPEN
+        )
         .filter(Q(date__gt=today) | Q(date=today, start_time__gt=now.time()))
         .annotate(
             taken=Count("assignments", filter=Q(assignments__status=Assignment.Status.ACTIVE), distinct=True),
@@ -127,14 +129,30 @@ ShiftRow = tuple[int, int, dt.date, dt.time, dt.time, int, str, str, str]
 def shift_row(shift: Shift, *, open_seats: int) -> ShiftRow:
     """The row problem_load reads for one shift already in memory (with its job)."""
     job = shift.job
-    return (shift.pk, shift.job_id, shift.date, shift.start_time, shift.end_time, open_seats, job.category,
-            job.language, job.postcode)
+    return (
+        shift.pk,
+        shift.job_id,
+        shift.date,
+        shift.start_time,
+        shift.end_time,
+        open_seats,
+        job.category,
+        job.language,
+        job.postcode,
+    )
 
 
-def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[Shift] | list[ShiftRow],
-                 today: dt.date, members: QuerySet[Member] | None = None, only_active: bool = True,
-                 ignore_planned_shift_id: int | None = None,
-                 job_skills: dict[int, list[int]] | None = None) -> Loaded:
+def problem_load(
+    *,
+    coop: Cooperative,
+    values: dict[str, Any],
+    shifts: QuerySet[Shift] | list[ShiftRow],
+    today: dt.date,
+    members: QuerySet[Member] | None = None,
+    only_active: bool = True,
+    ignore_planned_shift_id: int | None = None,
+    job_skills: dict[int, list[int]] | None = None,
+) -> Loaded:
     """Build the engine's arrays for `shifts` (annotated with open_seats, or rows from `shift_row`) of `coop`.
 
     `members` narrows the members (default: every member of the coops in scope); `only_active`
@@ -153,14 +171,25 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
         shift_rows = shifts
     else:
         # open_seats is an annotation (see open_shifts), which the type checker cannot see
-        shift_rows = list(shifts.values_list(  # type: ignore[misc]
-            "id", "job_id", "date", "start_time", "end_time", "open_seats", "job__category", "job__language",
-            "job__postcode"))
+        shift_rows = list(
+            shifts.values_list(  # type: ignore[misc]
+                "id",
+                "job_id",
+                "date",
+                "start_time",
+                "end_time",
+                "open_seats",
+                "job__category",
+                "job__language",
+                "job__postcode",
+            )
+        )
     job_ids = sorted({r[1] for r in shift_rows})
     if job_skills is None:
         job_skills = defaultdict(list)
         for job_id, skill_id in Job.required_skills.through.objects.filter(job_id__in=job_ids).values_list(
-                "job_id", "skill_id"):
+            "job_id", "skill_id"
+        ):
             job_skills[job_id].append(skill_id)
     skill_ids = sorted({s for skills in job_skills.values() for s in skills})
     if len(skill_ids) > MAX_SKILLS:
@@ -191,10 +220,21 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
     if only_active:
         member_qs = member_qs.filter(status=Member.Status.ACTIVE)
     # languages as text: a substring test per known code is cheaper than a JSON decode per member
-    member_rows: list[Any] = list(member_qs.order_by("id").annotate(
-        languages_text=Cast("languages", TextField())).values_list(
-        "id", "coop_id", "status", "postcode", "languages_text", "profile__availability_mask",
-        "profile__target_hours_per_week", "profile__monthly_earnings_cap", "profile__max_travel"))
+    member_rows: list[Any] = list(
+        member_qs.order_by("id")
+        .annotate(languages_text=Cast("languages", TextField()))
+        .values_list(
+            "id",
+            "coop_id",
+            "status",
+            "postcode",
+            "languages_text",
+            "profile__availability_mask",
+            "profile__target_hours_per_week",
+            "profile__monthly_earnings_cap",
+            "profile__max_travel",
+        )
+    )
     n_m = len(member_rows)
     member_ids = np.array([r[0] for r in member_rows], np.int64)
     member_pos = {mid: i for i, mid in enumerate(member_ids.tolist())}
@@ -228,8 +268,8 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
         of_profiles = Q(profile__member__coop_id__in=list(coop_pos))
     if skill_ids and n_m:
         for member_id, skill_id, needs_cert, valid_until in MemberSkill.objects.filter(
-                of_profiles, skill_id__in=skill_ids).values_list(
-                "profile__member_id", "skill_id", "skill__requires_certificate", "certificate_valid_until"):
+            of_profiles, skill_id__in=skill_ids
+        ).values_list("profile__member_id", "skill_id", "skill__requires_certificate", "certificate_valid_until"):
             pos = member_pos.get(member_id)
             if pos is None:
                 continue
@@ -251,18 +291,36 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
         if days:
             last_day = days[-1]
             first = min(since, days[0] - dt.timedelta(days=days[0].weekday()), days[0].replace(day=1))
-            last = max(today, last_day + dt.timedelta(days=6 - last_day.weekday()),
-                       (last_day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
+            last = max(
+                today,
+                last_day + dt.timedelta(days=6 - last_day.weekday()),
+                (last_day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1),
+            )
         columns = ("member_id", "shift__date", "shift__start_time", "shift__end_time", "shift__job__category")
         planned = (
-            Assignment.objects.filter(of_members, status=Assignment.Status.ACTIVE, shift__date__range=(first, last),
-                                      shift__status=Shift.Status.OPEN)
-            .exclude(shift_id=ignore_planned_shift_id or 0).order_by()
-            .annotate(kind=Value(0)).values_list(*columns, "kind")
-            .union(Offer.objects.filter(of_members, status=Offer.Status.PENDING, shift__date__range=(first, last),
-                                        shift__status=Shift.Status.OPEN)
-                   .exclude(shift_id=ignore_planned_shift_id or 0).order_by()
-                   .annotate(kind=Value(1)).values_list(*columns, "kind"), all=True)
+            Assignment.objects.filter(
+                of_members,
+                status=Assignment.Status.ACTIVE,
+                shift__date__range=(first, last),
+                shift__status=Shift.Status.OPEN,
+            )
+            .exclude(shift_id=ignore_planned_shift_id or 0)
+            .order_by()
+            .annotate(kind=Value(0))
+            .values_list(*columns, "kind")
+            .union(
+                Offer.objects.filter(
+                    of_members,
+                    status=Offer.Status.PENDING,
+                    shift__date__range=(first, last),
+                    shift__status=Shift.Status.OPEN,
+                )
+                .exclude(shift_id=ignore_planned_shift_id or 0)
+                .order_by()
+                .annotate(kind=Value(1))
+                .values_list(*columns, "kind"),
+                all=True,
+            )
         )
         wage_of: dict[str, float] = {}
         for member_id, day, start, end, category, kind in planned:
@@ -293,11 +351,17 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
     preferred_lists: dict[int, list[int]] = defaultdict(list)
     declined_lists: dict[int, list[int]] = defaultdict(list)
     answers = (
-        Job.preferred_members.through.objects.filter(job_id__in=job_ids).order_by()
-        .annotate(kind=Value(0)).values_list("job_id", "member_id", "kind")
-        .union(Offer.objects.filter(shift_id__in=list(shift_pos),
-                                    status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED]).order_by()
-               .annotate(kind=Value(1)).values_list("shift_id", "member_id", "kind"), all=True)
+        Job.preferred_members.through.objects.filter(job_id__in=job_ids)
+        .order_by()
+        .annotate(kind=Value(0))
+        .values_list("job_id", "member_id", "kind")
+        .union(
+            Offer.objects.filter(shift_id__in=list(shift_pos), status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED])
+            .order_by()
+            .annotate(kind=Value(1))
+            .values_list("shift_id", "member_id", "kind"),
+            all=True,
+        )
     )
     for owner_id, member_id, kind in answers:
         pos = member_pos.get(member_id)
@@ -337,8 +401,9 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
         shift_week=np.array([week_pos[_week_key(r[2])] for r in shift_rows], np.int16),
         shift_month=np.array([month_pos[(r[2].year, r[2].month)] for r in shift_rows], np.int16),
         shift_skills=shift_skills,
-        shift_language=np.array([(1 << LANGUAGE_BITS[r[7]]) if r[7] in LANGUAGE_BITS else 0 for r in shift_rows],
-                                np.int64),
+        shift_language=np.array(
+            [(1 << LANGUAGE_BITS[r[7]]) if r[7] in LANGUAGE_BITS else 0 for r in shift_rows], np.int64
+        ),
         shift_place_coops=place_coops,
         shift_seats=np.array([max(int(r[5]), 0) for r in shift_rows], np.int32),
         shift_wage=np.array([float(member_wage_for_category(values, r[6]).amount) for r in shift_rows]),
@@ -353,6 +418,12 @@ def problem_load(*, coop: Cooperative, values: dict[str, Any], shifts: QuerySet[
         preferred={s: np.array(sorted(set(v)), np.int64) for s, v in preferred_lists.items()},
         declined={s: np.array(sorted(set(v)), np.int64) for s, v in declined_lists.items()},
     )
-    return Loaded(problem=problem, coops=coops, member_ids=member_ids, shift_ids=shift_ids, days=days,
-                  skill_ids=skill_ids, values=values)
-
+    return Loaded(
+        problem=problem,
+        coops=coops,
+        member_ids=member_ids,
+        shift_ids=shift_ids,
+        days=days,
+        skill_ids=skill_ids,
+        values=values,
+    )

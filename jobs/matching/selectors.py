@@ -50,8 +50,14 @@ def candidates_suggest(*, shift: Shift, limit: int = 10) -> list[Candidate]:
     for skill_id in skill_ids:
         members = members.filter(profile__member_skills__skill_id=skill_id)
     # Suggestions ignore how many seats are open: the business may pick more than one member.
-    loaded = problem_load(coop=coop, values=values, shifts=[shift_row(shift, open_seats=shift.seats)], today=today,
-                          members=members, job_skills={shift.job_id: skill_ids})
+    loaded = problem_load(
+        coop=coop,
+        values=values,
+        shifts=[shift_row(shift, open_seats=shift.seats)],
+        today=today,
+        members=members,
+        job_skills={shift.job_id: skill_ids},
+    )
     problem = loaded.problem
     if not problem.n_shifts or not problem.n_members:
         return []
@@ -73,7 +79,8 @@ def candidates_suggest(*, shift: Shift, limit: int = 10) -> list[Candidate]:
 def matching_round_list_for_coop(coop: Cooperative, *, limit: int = 50) -> list[MatchingRound]:
     """The newest rounds of a coop, with who started them and the rule version."""
     return list(
-        MatchingRound.objects.filter(coop=coop).select_related("started_by", "rule_version")
+        MatchingRound.objects.filter(coop=coop)
+        .select_related("started_by", "rule_version")
         .order_by("-started_at", "-pk")[:limit]
     )
 
@@ -82,14 +89,16 @@ def matching_round_get_for_coops(*, round_id: int, coop_ids: set[int]) -> Matchi
     """One round, if it belongs to one of the given coops."""
     return (
         MatchingRound.objects.filter(pk=round_id, coop_id__in=coop_ids)
-        .select_related("coop", "started_by", "rule_version").first()
+        .select_related("coop", "started_by", "rule_version")
+        .first()
     )
 
 
 def matching_round_offers(round_: MatchingRound) -> list[Offer]:
     """The offers of a round with member, shift and job loaded, in shift order."""
     return list(
-        Offer.objects.filter(round=round_).select_related("member", "shift__job")
+        Offer.objects.filter(round=round_)
+        .select_related("member", "shift__job")
         .order_by("shift__date", "shift__start_time", "shift_id", "-score", "member_id")
     )
 
@@ -103,8 +112,14 @@ def matching_round_unfilled(round_: MatchingRound) -> list[dict[str, Any]]:
         shift = shifts.get(row["shift"])
         if shift is None:
             continue
-        out.append({"shift": shift, "open": row["open"], "left": row["left"],
-                    "funnel": [(engine_check_label(name), count) for name, count in row["funnel"]]})
+        out.append(
+            {
+                "shift": shift,
+                "open": row["open"],
+                "left": row["left"],
+                "funnel": [(engine_check_label(name), count) for name, count in row["funnel"]],
+            }
+        )
     return out
 
 

@@ -58,8 +58,7 @@ def matching_round_run(*, coop: Cooperative, trigger: str, actor: Any | None = N
         local_now = timezone.localtime(now)
         version, values = rules_in_force(coop, on=local_now.date())
         t = time.perf_counter()
-        loaded = problem_load(coop=coop, values=values, shifts=open_shifts(coop, now=local_now),
-                              today=local_now.date())
+        loaded = problem_load(coop=coop, values=values, shifts=open_shifts(coop, now=local_now), today=local_now.date())
         load_seconds = time.perf_counter() - t
         before = loaded.problem.copy()
         result = engine.solve(loaded.problem)
@@ -67,12 +66,14 @@ def matching_round_run(*, coop: Cooperative, trigger: str, actor: Any | None = N
 
         unfilled = []
         for s in [int(i) for i in (result.unfilled > 0).nonzero()[0]]:
-            unfilled.append({
-                "shift": int(loaded.shift_ids[s]),
-                "open": int(before.shift_seats[s]),
-                "left": int(result.unfilled[s]),
-                "funnel": engine.funnel(before, s),
-            })
+            unfilled.append(
+                {
+                    "shift": int(loaded.shift_ids[s]),
+                    "open": int(before.shift_seats[s]),
+                    "left": int(result.unfilled[s]),
+                    "funnel": engine.funnel(before, s),
+                }
+            )
         round_ = MatchingRound.objects.create(
             coop=coop,
             rule_version=version,
@@ -101,15 +102,19 @@ def matching_round_run(*, coop: Cooperative, trigger: str, actor: Any | None = N
             shift_date = loaded.days[int(before.shift_day[pick.shift])]
             start_minutes = int(before.shift_start[pick.shift])
             shift_start = dt.time(start_minutes // 60, start_minutes % 60)
-            offers.append(Offer(
-                shift_id=shift_id,
-                member_id=int(loaded.member_ids[pick.member]),
-                round=round_,
-                status=Offer.Status.PENDING,
-                score=Decimal(str(round(pick.score, 4))),
-                reasons={"components": pick.components, "phase": pick.phase, "rule_version": version.number},
-                expires_at=_offer_expiry(now=now, hours=expiry_hours, shift_date=shift_date, shift_start=shift_start),
-            ))
+            offers.append(
+                Offer(
+                    shift_id=shift_id,
+                    member_id=int(loaded.member_ids[pick.member]),
+                    round=round_,
+                    status=Offer.Status.PENDING,
+                    score=Decimal(str(round(pick.score, 4))),
+                    reasons={"components": pick.components, "phase": pick.phase, "rule_version": version.number},
+                    expires_at=_offer_expiry(
+                        now=now, hours=expiry_hours, shift_date=shift_date, shift_start=shift_start
+                    ),
+                )
+            )
         Offer.objects.bulk_create(offers)
         offer_ids = list(Offer.objects.filter(round=round_).order_by("pk").values_list("pk", flat=True))
         audit_record(
@@ -117,8 +122,13 @@ def matching_round_run(*, coop: Cooperative, trigger: str, actor: Any | None = N
             action="matching.round_run",
             subject=round_,
             coop=coop,
-            data={"trigger": trigger, "rule_version": version.number, "open_seats": round_.open_seats,
-                  "offers_made": round_.offers_made, "unfilled_seats": round_.unfilled_seats},
+            data={
+                "trigger": trigger,
+                "rule_version": version.number,
+                "open_seats": round_.open_seats,
+                "offers_made": round_.offers_made,
+                "unfilled_seats": round_.unfilled_seats,
+            },
         )
         _notify_on_commit(offer_ids)
     return round_

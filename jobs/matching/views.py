@@ -43,11 +43,15 @@ def matching_round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = matching_round_get_for_coops(round_id=round_id, coop_ids=_staff_coop_ids(request))
     if round_ is None:
         raise Http404
-    return render(request, "jobs/matching/round_detail.html", {
-        "round": round_,
-        "offers": matching_round_offers(round_),
-        "unfilled": matching_round_unfilled(round_),
-    })
+    return render(
+        request,
+        "jobs/matching/round_detail.html",
+        {
+            "round": round_,
+            "offers": matching_round_offers(round_),
+            "unfilled": matching_round_unfilled(round_),
+        },
+    )
 
 
 @login_required
@@ -66,6 +70,9 @@ def matching_round_run_now(request: HttpRequest) -> HttpResponse:
     except RulebookError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("matching_round_list")
-    messages.success(request, _("The round is done: %(offers)s offers made, %(unfilled)s places still open.")
-                     % {"offers": round_.offers_made, "unfilled": round_.unfilled_seats})
+    messages.success(
+        request,
+        _("The round is done: %(offers)s offers made, %(unfilled)s places still open.")
+        % {"offers": round_.offers_made, "unfilled": round_.unfilled_seats},
+    )
     return redirect("matching_round_detail", round_id=round_.pk)

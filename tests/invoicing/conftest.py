@@ -19,8 +19,15 @@ def fatima_worked(kanaleneiland, bakery, fatima):  # type: ignore[no-untyped-def
     """Two approved shifts of Fatima for the bakery in one week (4 h and 3.5 h at EUR 30)."""
     return [
         approved_hours(coop=kanaleneiland, business=bakery.business, member=fatima, day=WORK_DAY),
-        approved_hours(coop=kanaleneiland, business=bakery.business, member=fatima, day=WORK_DAY + dt.timedelta(1),
-                       start=dt.time(13), end=dt.time(17), break_minutes=30),
+        approved_hours(
+            coop=kanaleneiland,
+            business=bakery.business,
+            member=fatima,
+            day=WORK_DAY + dt.timedelta(1),
+            start=dt.time(13),
+            end=dt.time(17),
+            break_minutes=30,
+        ),
     ]
 
 

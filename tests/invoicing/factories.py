@@ -13,11 +13,22 @@ from jobs.models import Assignment, HourEntry, Job, Shift
 from members.models import Business, Member
 
 
-def job_for(coop: Cooperative, business: Business, *, rate: str = "30.00", category: str = "cleaning",
-            title: str = "Schoonmaak winkel") -> Job:
+def job_for(
+    coop: Cooperative,
+    business: Business,
+    *,
+    rate: str = "30.00",
+    category: str = "cleaning",
+    title: str = "Schoonmaak winkel",
+) -> Job:
     return Job.objects.create(
-        coop=coop, business=business, title=title, category=category, street="Kanaalweg 1",
-        postcode="3526AB", hourly_client_rate=eur(rate),
+        coop=coop,
+        business=business,
+        title=title,
+        category=category,
+        street="Kanaalweg 1",
+        postcode="3526AB",
+        hourly_client_rate=eur(rate),
     )
 
 
@@ -39,8 +50,12 @@ def approved_hours(
     shift = Shift.objects.create(job=job, date=day, start_time=start, end_time=end, seats=1)
     assignment = Assignment.objects.create(shift=shift, member=member)
     return HourEntry.objects.create(
-        assignment=assignment, start_time=start, end_time=end, break_minutes=break_minutes,
-        status=HourEntry.Status.APPROVED, approved_at=timezone.now(),
+        assignment=assignment,
+        start_time=start,
+        end_time=end,
+        break_minutes=break_minutes,
+        status=HourEntry.Status.APPROVED,
+        approved_at=timezone.now(),
     )
 
 

@@ -24,9 +24,9 @@ def _balances(coop):  # type: ignore[no-untyped-def]
     return {(r.account.code, r.account.party_key): r.balance for r in trial_balance(coop).rows}
 
 
-def test_full_credit_note_brings_the_invoice_back_to_zero_in_the_books(run_invoices, kanaleneiland, bakery, fatima,
-                                                                       fatima_worked, coordinator, books_sound,
-                                                                       tmp_path):
+def test_full_credit_note_brings_the_invoice_back_to_zero_in_the_books(
+    run_invoices, kanaleneiland, bakery, fatima, fatima_worked, coordinator, books_sound, tmp_path
+):
     invoice = run_invoices(kanaleneiland)[0]
 
     credit_note = credit_note_create(invoice=invoice, reason="Dubbel gefactureerd", actor=coordinator)
@@ -43,20 +43,23 @@ def test_full_credit_note_brings_the_invoice_back_to_zero_in_the_books(run_invoi
     assert credit_note.number in text and invoice.number in text and "Dubbel gefactureerd" in text
 
 
-def test_partial_credit_then_the_rest(run_invoices, kanaleneiland, bakery, fatima, fatima_worked, coordinator,
-                                      books_sound):
+def test_partial_credit_then_the_rest(
+    run_invoices, kanaleneiland, bakery, fatima, fatima_worked, coordinator, books_sound
+):
     invoice = run_invoices(kanaleneiland)[0]
     first_line = invoice.lines.order_by("position").first()
 
-    partial = credit_note_create(invoice=invoice, reason="Korter gewerkt", actor=coordinator,
-                                 amounts={first_line.pk: Decimal("30.00")})
+    partial = credit_note_create(
+        invoice=invoice, reason="Korter gewerkt", actor=coordinator, amounts={first_line.pk: Decimal("30.00")}
+    )
 
     assert partial.total_net == eur("30.00") and partial.total_vat == eur("6.30")
     assert receivable_for_invoice(invoice) == eur(invoice.total_gross.amount - Decimal("36.30"))
     assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.PARTIALLY_CREDITED
     credit_line = partial.lines.get()
-    assert (credit_line.member_wage + credit_line.employer_costs + credit_line.fund_share
-            + credit_line.operating_share) == credit_line.line_total_net
+    assert (
+        credit_line.member_wage + credit_line.employer_costs + credit_line.fund_share + credit_line.operating_share
+    ) == credit_line.line_total_net
 
     rest = credit_note_create(invoice=invoice, reason="Alles terug", actor=coordinator)
     assert rest.number.endswith("-00002")
@@ -65,15 +68,20 @@ def test_partial_credit_then_the_rest(run_invoices, kanaleneiland, bakery, fatim
     assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.CREDITED
 
 
-def test_crediting_more_than_invoiced_is_refused_and_changes_nothing(run_invoices, kanaleneiland, bakery, fatima,
-                                                                     fatima_worked, coordinator, books_sound):
+def test_crediting_more_than_invoiced_is_refused_and_changes_nothing(
+    run_invoices, kanaleneiland, bakery, fatima, fatima_worked, coordinator, books_sound
+):
     invoice = run_invoices(kanaleneiland)[0]
     line = invoice.lines.order_by("position").first()
     legs_before = LedgerLeg.objects.count()
 
     with pytest.raises(CreditTooLarge):
-        credit_note_create(invoice=invoice, reason="Te veel", actor=coordinator,
-                           amounts={line.pk: line.line_total_net.amount + Decimal("0.01")})
+        credit_note_create(
+            invoice=invoice,
+            reason="Te veel",
+            actor=coordinator,
+            amounts={line.pk: line.line_total_net.amount + Decimal("0.01")},
+        )
     credit_note_create(invoice=invoice, reason="Alles", actor=coordinator)
     with pytest.raises(InvoicingError):
         credit_note_create(invoice=invoice, reason="Nog eens", actor=coordinator)
@@ -83,16 +91,18 @@ def test_crediting_more_than_invoiced_is_refused_and_changes_nothing(run_invoice
     assert CreditNote.objects.get().number.endswith("-00001")
 
 
-def test_credit_note_form_shows_a_clear_error_for_too_much(english, client, run_invoices, kanaleneiland, bakery, fatima,
-                                                           fatima_worked, coordinator, books_sound):
+def test_credit_note_form_shows_a_clear_error_for_too_much(
+    english, client, run_invoices, kanaleneiland, bakery, fatima, fatima_worked, coordinator, books_sound
+):
     invoice = run_invoices(kanaleneiland)[0]
     line = invoice.lines.order_by("position").first()
     client.force_login(coordinator)
     legs_before = LedgerLeg.objects.count()
 
     with translation.override("en"):
-        response = client.post(reverse("office_credit_note_create", args=[invoice.pk]),
-                               {"reason": "Te veel", f"line_{line.pk}": "9999.00"})
+        response = client.post(
+            reverse("office_credit_note_create", args=[invoice.pk]), {"reason": "Te veel", f"line_{line.pk}": "9999.00"}
+        )
 
     assert response.status_code == 400
     assert "You cannot credit more than was invoiced" in response.content.decode()
@@ -100,8 +110,9 @@ def test_credit_note_form_shows_a_clear_error_for_too_much(english, client, run_
     assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.ISSUED
 
 
-def test_credit_note_form_needs_a_reason_and_an_amount(client, run_invoices, kanaleneiland, bakery, fatima,
-                                                       fatima_worked, coordinator):
+def test_credit_note_form_needs_a_reason_and_an_amount(
+    client, run_invoices, kanaleneiland, bakery, fatima, fatima_worked, coordinator
+):
     invoice = run_invoices(kanaleneiland)[0]
     client.force_login(coordinator)
     url = reverse("office_credit_note_create", args=[invoice.pk])
@@ -110,17 +121,20 @@ def test_credit_note_form_needs_a_reason_and_an_amount(client, run_invoices, kan
     assert CreditNote.objects.count() == 0
 
 
-def test_credit_note_form_credits_everything(client, run_invoices, kanaleneiland, bakery, fatima, fatima_worked,
-                                             coordinator, books_sound):
+def test_credit_note_form_credits_everything(
+    client, run_invoices, kanaleneiland, bakery, fatima, fatima_worked, coordinator, books_sound
+):
     invoice = run_invoices(kanaleneiland)[0]
     client.force_login(coordinator)
     assert client.get(reverse("office_credit_note_create", args=[invoice.pk])).status_code == 200
-    response = client.post(reverse("office_credit_note_create", args=[invoice.pk]),
-                           {"reason": "Fout", "credit_all": "on"})
+    response = client.post(
+        reverse("office_credit_note_create", args=[invoice.pk]), {"reason": "Fout", "credit_all": "on"}
+    )
     assert response.status_code == 302
     assert receivable_for_invoice(invoice) == eur(0)
-    wage = account_balance(account_get_or_create(coop=kanaleneiland, code=AccountCode.WAGES_PAYABLE,
-                                                 member_id=fatima.pk))
+    wage = account_balance(
+        account_get_or_create(coop=kanaleneiland, code=AccountCode.WAGES_PAYABLE, member_id=fatima.pk)
+    )
     assert wage == eur(0)
     # The business downloads the credit note.
     client.force_login(bakery.contact)

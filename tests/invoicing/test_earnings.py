@@ -25,11 +25,20 @@ def stapelbaan(run_invoices, kanaleneiland, bakery, fatima):  # type: ignore[no-
     """Fatima works for two clients in one week; one more shift is approved but not invoiced yet."""
     other, _contact = business_with_contact(kanaleneiland)
     approved_hours(coop=kanaleneiland, business=bakery.business, member=fatima, day=WORK_DAY)  # 4 h
-    approved_hours(coop=kanaleneiland, business=other, member=fatima, day=WORK_DAY + dt.timedelta(days=2),
-                   start=dt.time(18), end=dt.time(20), category="hospitality", rate="35.00")  # 2 h
+    approved_hours(
+        coop=kanaleneiland,
+        business=other,
+        member=fatima,
+        day=WORK_DAY + dt.timedelta(days=2),
+        start=dt.time(18),
+        end=dt.time(20),
+        category="hospitality",
+        rate="35.00",
+    )  # 2 h
     invoices = run_invoices(kanaleneiland)
-    expected = approved_hours(coop=kanaleneiland, business=bakery.business, member=fatima,
-                              day=UNTIL + dt.timedelta(days=1))  # not billed yet
+    expected = approved_hours(
+        coop=kanaleneiland, business=bakery.business, member=fatima, day=UNTIL + dt.timedelta(days=1)
+    )  # not billed yet
     return invoices, expected
 
 
@@ -41,8 +50,12 @@ def test_earnings_add_up_all_clients_per_week_and_month(stapelbaan, fatima):
     month = next(m for m in earnings.months if m.start == WORK_DAY.replace(day=1))
     assert month.wage_money == eur("90.50")
     assert month.expected_wage_money == eur("60.00")  # the unbilled 4 h shift at 15.00
-    parts = [earnings.trail.wage_per_euro, earnings.trail.costs_per_euro, earnings.trail.fund_per_euro,
-             earnings.trail.operating_per_euro]
+    parts = [
+        earnings.trail.wage_per_euro,
+        earnings.trail.costs_per_euro,
+        earnings.trail.fund_per_euro,
+        earnings.trail.operating_per_euro,
+    ]
     assert sum(p.amount for p in parts) == 1
 
 

@@ -21,9 +21,9 @@ from tests.invoicing.factories import approved_hours, submitted_hours
 pytestmark = pytest.mark.django_db
 
 
-def test_run_bills_approved_hours_on_one_invoice_per_business(run_invoices, kanaleneiland, bakery, fatima,
-                                                              fatima_worked,
-                                                              books_sound):
+def test_run_bills_approved_hours_on_one_invoice_per_business(
+    run_invoices, kanaleneiland, bakery, fatima, fatima_worked, books_sound
+):
     invoices = run_invoices(kanaleneiland)
 
     assert len(invoices) == 1
@@ -42,9 +42,9 @@ def test_run_bills_approved_hours_on_one_invoice_per_business(run_invoices, kana
     assert mail.outbox[0].attachments[0][0] == f"{invoice.number}.pdf"
 
 
-def test_issuing_posts_receivable_vat_wages_costs_fund_and_operating(run_invoices, kanaleneiland, bakery, fatima,
-                                                                    fatima_worked,
-                                                                    books_sound):
+def test_issuing_posts_receivable_vat_wages_costs_fund_and_operating(
+    run_invoices, kanaleneiland, bakery, fatima, fatima_worked, books_sound
+):
     invoice = run_invoices(kanaleneiland)[0]
     lines = list(invoice.lines.all())
 

@@ -25,8 +25,9 @@ def _invoice(run_invoices, coop, business, member):  # type: ignore[no-untyped-d
     return run_invoices(coop)[0]
 
 
-def test_business_sees_invoice_with_euro_trail_and_downloads_pdf(english, client, run_invoices, kanaleneiland, bakery,
-                                                                 fatima):
+def test_business_sees_invoice_with_euro_trail_and_downloads_pdf(
+    english, client, run_invoices, kanaleneiland, bakery, fatima
+):
     invoice = _invoice(run_invoices, kanaleneiland, bakery.business, fatima)
     client.force_login(bakery.contact)
 
@@ -45,14 +46,19 @@ def test_business_sees_invoice_with_euro_trail_and_downloads_pdf(english, client
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
 
 
-def test_other_business_and_outsider_get_404_or_403(client, run_invoices, kanaleneiland, lunetten, bakery,
-                                                     lunetten_shop, fatima, outsider, lunetten_coordinator):
+def test_other_business_and_outsider_get_404_or_403(
+    client, run_invoices, kanaleneiland, lunetten, bakery, lunetten_shop, fatima, outsider, lunetten_coordinator
+):
     invoice = _invoice(run_invoices, kanaleneiland, bakery.business, fatima)
-    business_pages = [reverse("business_invoice_detail", args=[invoice.pk]),
-                      reverse("business_invoice_pdf", args=[invoice.pk])]
-    office_pages = [reverse("office_invoice_detail", args=[invoice.pk]),
-                    reverse("office_invoice_pdf", args=[invoice.pk]),
-                    reverse("office_credit_note_create", args=[invoice.pk])]
+    business_pages = [
+        reverse("business_invoice_detail", args=[invoice.pk]),
+        reverse("business_invoice_pdf", args=[invoice.pk]),
+    ]
+    office_pages = [
+        reverse("office_invoice_detail", args=[invoice.pk]),
+        reverse("office_invoice_pdf", args=[invoice.pk]),
+        reverse("office_credit_note_create", args=[invoice.pk]),
+    ]
 
     client.force_login(lunetten_shop.contact)
     for url in business_pages:
@@ -60,10 +66,18 @@ def test_other_business_and_outsider_get_404_or_403(client, run_invoices, kanale
     client.force_login(outsider)
     for url in [*business_pages, reverse("business_invoice_list")]:
         assert client.get(url).status_code == 403, url
-    for url in [*office_pages, reverse("office_invoice_list"), reverse("office_invoice_run"),
-                reverse("office_payroll_export"), reverse("ledger_books"), reverse("ledger_journal"),
-                reverse("member_earnings"), reverse("member_earnings_statement", args=[2026, 3]),
-                reverse("business_credit_note_pdf", args=[1]), reverse("office_credit_note_pdf", args=[1])]:
+    for url in [
+        *office_pages,
+        reverse("office_invoice_list"),
+        reverse("office_invoice_run"),
+        reverse("office_payroll_export"),
+        reverse("ledger_books"),
+        reverse("ledger_journal"),
+        reverse("member_earnings"),
+        reverse("member_earnings_statement", args=[2026, 3]),
+        reverse("business_credit_note_pdf", args=[1]),
+        reverse("office_credit_note_pdf", args=[1]),
+    ]:
         assert client.get(url).status_code == 403, url
     # Coop B's coordinator never sees coop A's invoice.
     client.force_login(lunetten_coordinator)
@@ -92,8 +106,9 @@ def _queries(client, url):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("who", ["business", "office"])
-def test_invoice_list_costs_the_same_queries_for_1_and_50(client, kanaleneiland, bakery, fatima, coordinator,
-                                                          run_invoices, who):
+def test_invoice_list_costs_the_same_queries_for_1_and_50(
+    client, kanaleneiland, bakery, fatima, coordinator, run_invoices, who
+):
     url = reverse("business_invoice_list" if who == "business" else "office_invoice_list")
     client.force_login(bakery.contact if who == "business" else coordinator)
     approved_hours(coop=kanaleneiland, business=bakery.business, member=fatima, day=WORK_DAY)
@@ -101,15 +116,17 @@ def test_invoice_list_costs_the_same_queries_for_1_and_50(client, kanaleneiland,
     client.get(url)  # warm caches (content types, sessions)
     one = _queries(client, url)
     for i in range(49):
-        approved_hours(coop=kanaleneiland, business=bakery.business, member=fatima,
-                       day=WORK_DAY - dt.timedelta(days=i % 20))
+        approved_hours(
+            coop=kanaleneiland, business=bakery.business, member=fatima, day=WORK_DAY - dt.timedelta(days=i % 20)
+        )
         invoice_run(coop=kanaleneiland, until=UNTIL)  # no PDFs needed here (on-commit work not run)
     assert Invoice.objects.count() == 50
     assert _queries(client, url) == one
 
 
-def test_coordinator_runs_invoicing_from_the_page(english, client, kanaleneiland, bakery, fatima, coordinator,
-                                                  fatima_worked, django_capture_on_commit_callbacks):
+def test_coordinator_runs_invoicing_from_the_page(
+    english, client, kanaleneiland, bakery, fatima, coordinator, fatima_worked, django_capture_on_commit_callbacks
+):
     client.force_login(coordinator)
     assert client.get(reverse("office_invoice_run")).status_code == 200
     with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
@@ -129,8 +146,7 @@ def test_invoice_run_with_a_future_date_is_refused(english, client, kanaleneilan
     assert not Invoice.objects.exists()
 
 
-def test_board_member_sees_books_and_office_invoice(client, run_invoices, kanaleneiland, bakery, fatima,
-                                                   board_member):
+def test_board_member_sees_books_and_office_invoice(client, run_invoices, kanaleneiland, bakery, fatima, board_member):
     invoice = _invoice(run_invoices, kanaleneiland, bakery.business, fatima)
     client.force_login(board_member)
     assert client.get(reverse("office_invoice_detail", args=[invoice.pk])).status_code == 200

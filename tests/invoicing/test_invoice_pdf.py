@@ -24,29 +24,47 @@ def pdf_text(content: bytes, tmp_path) -> str:  # type: ignore[no-untyped-def]
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
 
 
-def test_invoice_pdf_has_every_legally_required_field(run_invoices, kanaleneiland, bakery, fatima, fatima_worked,
-                                                      tmp_path):
+def test_invoice_pdf_has_every_legally_required_field(
+    run_invoices, kanaleneiland, bakery, fatima, fatima_worked, tmp_path
+):
     bakery.business.vat_id = "NL123456789B01"
     bakery.business.save()
     invoice = run_invoices(kanaleneiland)[0]
     # The snapshot was taken at issue; render in the site default language (Dutch).
     content = invoice.pdf.read()
     import os
+
     if os.environ.get("WK_KEEP_PDF"):  # to look at the document by eye
         Path(os.environ["WK_KEEP_PDF"]).write_bytes(content)
     text = " ".join(pdf_text(content, tmp_path).split())
     required = [
-        kanaleneiland.legal_name, kanaleneiland.street, kanaleneiland.postcode, kanaleneiland.city,
-        kanaleneiland.kvk_number, kanaleneiland.vat_id, kanaleneiland.iban, kanaleneiland.wtta_number,
-        bakery.business.legal_name, bakery.business.street, bakery.business.postcode,
+        kanaleneiland.legal_name,
+        kanaleneiland.street,
+        kanaleneiland.postcode,
+        kanaleneiland.city,
+        kanaleneiland.kvk_number,
+        kanaleneiland.vat_id,
+        kanaleneiland.iban,
+        kanaleneiland.wtta_number,
+        bakery.business.legal_name,
+        bakery.business.street,
+        bakery.business.postcode,
         "NL123456789B01",
         invoice.number,
         invoice.issue_date.strftime("%d-%m-%Y"),
-        invoice.period_start.strftime("%d-%m-%Y"), invoice.period_end.strftime("%d-%m-%Y"),
+        invoice.period_start.strftime("%d-%m-%Y"),
+        invoice.period_end.strftime("%d-%m-%Y"),
         invoice.due_date.strftime("%d-%m-%Y"),
-        "02-03-2026", "03-03-2026",  # a line per shift: work dates
-        "Fatima", "4,00", "3,50", "€ 30,00",  # first name, hours, rate
-        "€ 225,00", "21%", "€ 47,25", "€ 272,25",  # net per rate, VAT rate and amount, total
+        "02-03-2026",
+        "03-03-2026",  # a line per shift: work dates
+        "Fatima",
+        "4,00",
+        "3,50",
+        "€ 30,00",  # first name, hours, rate
+        "€ 225,00",
+        "21%",
+        "€ 47,25",
+        "€ 272,25",  # net per rate, VAT rate and amount, total
         "14",  # payment term in days
     ]
     missing = [field for field in required if field not in text]
@@ -54,8 +72,9 @@ def test_invoice_pdf_has_every_legally_required_field(run_invoices, kanaleneilan
     assert "1/1" in text.replace(" ", "")  # page numbers from CSS counters
 
 
-def test_pdf_is_rebuilt_from_the_snapshot_after_the_coop_changes(run_invoices, kanaleneiland, bakery, fatima,
-                                                                 fatima_worked, tmp_path):
+def test_pdf_is_rebuilt_from_the_snapshot_after_the_coop_changes(
+    run_invoices, kanaleneiland, bakery, fatima, fatima_worked, tmp_path
+):
     invoice = run_invoices(kanaleneiland)[0]
     old_name = kanaleneiland.legal_name
     kanaleneiland.legal_name = "Nieuwe Naam U.A."
@@ -74,12 +93,20 @@ def test_rendering_twice_keeps_one_file(run_invoices, kanaleneiland, bakery, fat
     assert again.pdf.name == first and again.pdf_rendered_at == invoice.pdf_rendered_at
     forced = invoice_pdf_render(invoice_id=invoice.pk, force=True)
     assert forced.pdf.name == first
-    assert len(list(forced.pdf.storage.path(first).rsplit("/", 1)[0] and
-                     __import__("pathlib").Path(forced.pdf.path).parent.iterdir())) == 1
+    assert (
+        len(
+            list(
+                forced.pdf.storage.path(first).rsplit("/", 1)[0]
+                and __import__("pathlib").Path(forced.pdf.path).parent.iterdir()
+            )
+        )
+        == 1
+    )
 
 
-def test_english_pdf_renders_labels_in_english(run_invoices, kanaleneiland, bakery, fatima, fatima_worked,
-                                               tmp_path, settings):
+def test_english_pdf_renders_labels_in_english(
+    run_invoices, kanaleneiland, bakery, fatima, fatima_worked, tmp_path, settings
+):
     invoice = run_invoices(kanaleneiland)[0]
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):

@@ -17,8 +17,7 @@ from tests.invoicing.factories import approved_hours
 pytestmark = pytest.mark.django_db
 
 
-def test_numbers_are_consecutive_per_coop(run_invoices, kanaleneiland, lunetten, fatima, jan, bakery,
-                                          lunetten_shop):
+def test_numbers_are_consecutive_per_coop(run_invoices, kanaleneiland, lunetten, fatima, jan, bakery, lunetten_shop):
     for _ in range(3):
         business, _c = business_with_contact(kanaleneiland)
         approved_hours(coop=kanaleneiland, business=business, member=fatima, day=WORK_DAY)
@@ -61,30 +60,44 @@ def test_number_needs_a_transaction(legal_tables):
 def test_database_refuses_a_duplicate_sequence(run_invoices, kanaleneiland, bakery, fatima):
     approved_hours(coop=kanaleneiland, business=bakery.business, member=fatima, day=WORK_DAY)
     invoice = run_invoices(kanaleneiland)[0]
-    clone = Invoice(**{f.attname: getattr(invoice, f.attname) for f in Invoice._meta.concrete_fields
-                       if f.attname not in ("id", "number")}, number="KAN-X")
+    clone = Invoice(
+        **{
+            f.attname: getattr(invoice, f.attname)
+            for f in Invoice._meta.concrete_fields
+            if f.attname not in ("id", "number")
+        },
+        number="KAN-X",
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         clone.save()
 
 
-@pytest.mark.parametrize(("period", "today", "due"), [
-    ("weekly", dt.date(2026, 3, 9), True),   # Monday: the week ended yesterday
-    ("weekly", dt.date(2026, 3, 10), False),
-    ("monthly", dt.date(2026, 4, 1), True),
-    ("monthly", dt.date(2026, 3, 9), False),
-])
+@pytest.mark.parametrize(
+    ("period", "today", "due"),
+    [
+        ("weekly", dt.date(2026, 3, 9), True),  # Monday: the week ended yesterday
+        ("weekly", dt.date(2026, 3, 10), False),
+        ("monthly", dt.date(2026, 4, 1), True),
+        ("monthly", dt.date(2026, 3, 9), False),
+    ],
+)
 def test_beat_picks_coops_whose_period_ended(kanaleneiland, period, today, due):
     from coop.rulebook.models import RuleVersion
     from coop.rulebook.services import rule_version_create
 
-    rule_version_create(coop=kanaleneiland, effective_from=dt.date(2026, 1, 1),
-                        changes={"invoice_period": period}, source=RuleVersion.Source.VOTE)
+    rule_version_create(
+        coop=kanaleneiland,
+        effective_from=dt.date(2026, 1, 1),
+        changes={"invoice_period": period},
+        source=RuleVersion.Source.VOTE,
+    )
     result = coops_with_invoice_period_ended(today=today)
     assert ((kanaleneiland, today - dt.timedelta(days=1)) in result) is due
 
 
-def test_daily_beat_task_runs_the_invoice_run_for_due_coops(kanaleneiland, bakery, fatima, monkeypatch,
-                                                            django_capture_on_commit_callbacks):
+def test_daily_beat_task_runs_the_invoice_run_for_due_coops(
+    kanaleneiland, bakery, fatima, monkeypatch, django_capture_on_commit_callbacks
+):
     from django.utils import timezone
 
     from invoicing.tasks import invoice_runs_due_task

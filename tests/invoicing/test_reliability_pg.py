@@ -121,9 +121,11 @@ RUNNER = textwrap.dedent(
 
 def _runner(media: Path, mail: Path, delay: float) -> subprocess.Popen:  # type: ignore[type-arg]
     db = connection.settings_dict
-    env = {**os.environ,
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-           "CELERY_TASK_ALWAYS_EAGER": "true"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+    }
     command = [sys.executable, "-c", RUNNER, str(media), str(mail), str(delay), UNTIL.isoformat()]
     # Our own interpreter running our own script: no untrusted input.
     return subprocess.Popen(  # noqa: S603

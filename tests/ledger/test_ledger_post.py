@@ -20,28 +20,37 @@ DAY = dt.date(2026, 3, 2)
 
 @pytest.fixture
 def accounts(kanaleneiland):  # type: ignore[no-untyped-def]
-    return (account_get_or_create(coop=kanaleneiland, code=AccountCode.BANK),
-            account_get_or_create(coop=kanaleneiland, code=AccountCode.SHARE_CAPITAL))
+    return (
+        account_get_or_create(coop=kanaleneiland, code=AccountCode.BANK),
+        account_get_or_create(coop=kanaleneiland, code=AccountCode.SHARE_CAPITAL),
+    )
 
 
 def test_balanced_posting_moves_both_accounts(kanaleneiland, accounts):
     bank, capital = accounts
-    ledger_post(coop=kanaleneiland, occurred_on=DAY, description="Inleg", legs=[
-        Leg(bank, debit=eur("25.00")), Leg(capital, credit=eur("25.00"))])
+    ledger_post(
+        coop=kanaleneiland,
+        occurred_on=DAY,
+        description="Inleg",
+        legs=[Leg(bank, debit=eur("25.00")), Leg(capital, credit=eur("25.00"))],
+    )
     assert account_balance(bank) == eur("25.00")
     assert account_balance(capital) == eur("25.00")
     tb = trial_balance(kanaleneiland)
     assert tb.total == eur(0) and tb.total_debit == eur("25.00")
 
 
-@pytest.mark.parametrize("legs", [
-    [],
-    [("bank", "debit", "10.00")],
-    [("bank", "debit", "10.00"), ("capital", "credit", "9.99")],
-    [("bank", "debit", "0.00"), ("capital", "credit", "0.00")],
-    [("bank", "debit", "-5.00"), ("capital", "credit", "-5.00")],
-    [("bank", "debit", "10.001"), ("capital", "credit", "10.001")],
-])
+@pytest.mark.parametrize(
+    "legs",
+    [
+        [],
+        [("bank", "debit", "10.00")],
+        [("bank", "debit", "10.00"), ("capital", "credit", "9.99")],
+        [("bank", "debit", "0.00"), ("capital", "credit", "0.00")],
+        [("bank", "debit", "-5.00"), ("capital", "credit", "-5.00")],
+        [("bank", "debit", "10.001"), ("capital", "credit", "10.001")],
+    ],
+)
 def test_unbalanced_empty_zero_or_negative_postings_are_refused(kanaleneiland, accounts, legs):
     bank, capital = accounts
     by_name = {"bank": bank, "capital": capital}
@@ -55,16 +64,24 @@ def test_unbalanced_empty_zero_or_negative_postings_are_refused(kanaleneiland, a
 def test_leg_with_both_sides_is_refused(kanaleneiland, accounts):
     bank, capital = accounts
     with pytest.raises(UnbalancedTransaction):
-        ledger_post(coop=kanaleneiland, occurred_on=DAY, description="x", legs=[
-            Leg(bank, debit=eur(5), credit=eur(5)), Leg(capital, credit=eur(0))])
+        ledger_post(
+            coop=kanaleneiland,
+            occurred_on=DAY,
+            description="x",
+            legs=[Leg(bank, debit=eur(5), credit=eur(5)), Leg(capital, credit=eur(0))],
+        )
 
 
 def test_account_of_another_coop_is_refused(kanaleneiland, lunetten, accounts):
     bank, _capital = accounts
     other = account_get_or_create(coop=lunetten, code=AccountCode.SHARE_CAPITAL)
     with pytest.raises(LedgerError):
-        ledger_post(coop=kanaleneiland, occurred_on=DAY, description="x",
-                    legs=[Leg(bank, debit=eur(5)), Leg(other, credit=eur(5))])
+        ledger_post(
+            coop=kanaleneiland,
+            occurred_on=DAY,
+            description="x",
+            legs=[Leg(bank, debit=eur(5)), Leg(other, credit=eur(5))],
+        )
     assert not LedgerTransaction.objects.exists()
 
 
@@ -79,8 +96,12 @@ def test_same_idempotency_key_posts_once(kanaleneiland, accounts):
 
 def test_reversal_mirrors_and_happens_once(kanaleneiland, accounts, coordinator):
     bank, capital = accounts
-    txn = ledger_post(coop=kanaleneiland, occurred_on=DAY, description="x",
-                      legs=[Leg(bank, debit=eur(5)), Leg(capital, credit=eur(5))])
+    txn = ledger_post(
+        coop=kanaleneiland,
+        occurred_on=DAY,
+        description="x",
+        legs=[Leg(bank, debit=eur(5)), Leg(capital, credit=eur(5))],
+    )
     reversal = ledger_reverse(transaction=txn, actor=coordinator, description="terug")
     again = ledger_reverse(transaction=txn, actor=coordinator, description="terug")
     assert reversal.pk == again.pk and reversal.reverses_id == txn.pk
@@ -92,12 +113,23 @@ def test_reversal_mirrors_and_happens_once(kanaleneiland, accounts, coordinator)
 
 def test_ledger_rows_are_append_only(kanaleneiland, accounts):
     bank, capital = accounts
-    txn = ledger_post(coop=kanaleneiland, occurred_on=DAY, description="x",
-                      legs=[Leg(bank, debit=eur(5)), Leg(capital, credit=eur(5))])
+    txn = ledger_post(
+        coop=kanaleneiland,
+        occurred_on=DAY,
+        description="x",
+        legs=[Leg(bank, debit=eur(5)), Leg(capital, credit=eur(5))],
+    )
     leg = txn.legs.first()
-    for action in (leg.save, leg.delete, txn.save, txn.delete, bank.delete,
-                   lambda: LedgerLeg.objects.all().delete(), lambda: LedgerLeg.objects.update(debit=eur(1)),
-                   lambda: LedgerTransaction.objects.update(description="y")):
+    for action in (
+        leg.save,
+        leg.delete,
+        txn.save,
+        txn.delete,
+        bank.delete,
+        lambda: LedgerLeg.objects.all().delete(),
+        lambda: LedgerLeg.objects.update(debit=eur(1)),
+        lambda: LedgerTransaction.objects.update(description="y"),
+    ):
         with pytest.raises(TypeError):
             action()
 
@@ -117,8 +149,12 @@ def test_database_refuses_unbalanced_legs_at_commit(kanaleneiland, accounts):
     bank, capital = accounts
     with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
         txn = LedgerTransaction.objects.create(coop=kanaleneiland, occurred_on=DAY, description="sneaky")
-        LedgerLeg.objects.bulk_create([LedgerLeg(transaction=txn, account=bank, debit=eur(5)),
-                                       LedgerLeg(transaction=txn, account=capital, credit=eur(4))])
+        LedgerLeg.objects.bulk_create(
+            [
+                LedgerLeg(transaction=txn, account=bank, debit=eur(5)),
+                LedgerLeg(transaction=txn, account=capital, credit=eur(4)),
+            ]
+        )
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     with pytest.raises(IntegrityError, match="at least two"), transaction.atomic():
@@ -131,11 +167,17 @@ def test_database_refuses_unbalanced_legs_at_commit(kanaleneiland, accounts):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL triggers")
 def test_database_refuses_update_and_delete_of_legs(kanaleneiland, accounts):
     bank, capital = accounts
-    txn = ledger_post(coop=kanaleneiland, occurred_on=DAY, description="x",
-                      legs=[Leg(bank, debit=eur(5)), Leg(capital, credit=eur(5))])
+    txn = ledger_post(
+        coop=kanaleneiland,
+        occurred_on=DAY,
+        description="x",
+        legs=[Leg(bank, debit=eur(5)), Leg(capital, credit=eur(5))],
+    )
     from django.db import InternalError
 
-    for sql in ("UPDATE ledger_ledgerleg SET debit = 6 WHERE transaction_id = %s",
-                "DELETE FROM ledger_ledgerleg WHERE transaction_id = %s"):
+    for sql in (
+        "UPDATE ledger_ledgerleg SET debit = 6 WHERE transaction_id = %s",
+        "DELETE FROM ledger_ledgerleg WHERE transaction_id = %s",
+    ):
         with pytest.raises((IntegrityError, InternalError)), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [txn.pk])

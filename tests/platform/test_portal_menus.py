@@ -26,8 +26,15 @@ def _assert_all_open(client: Client, links: list[str]) -> None:
 def test_coordinator_reaches_people_work_and_money_pages_from_the_office_home(client, coordinator):
     client.force_login(coordinator)
     links = _menu_links(client, reverse("office_home"))
-    for name in ("office_member_list", "office_shift_list", "matching_round_list", "hour_entry_dispute_list",
-                 "office_invoice_list", "ledger_books", "payments:office_payout_list"):
+    for name in (
+        "office_member_list",
+        "office_shift_list",
+        "matching_round_list",
+        "hour_entry_dispute_list",
+        "office_invoice_list",
+        "ledger_books",
+        "payments:office_payout_list",
+    ):
         assert reverse(name) in links
     _assert_all_open(client, links)
 

@@ -26,8 +26,14 @@ from tests.jobs.hours.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def test_only_approved_entries_of_the_coop_are_billable(kanaleneiland, lunetten, fatima, jan, bakery,  # type: ignore[no-untyped-def]
-                                                        lunetten_shop):
+def test_only_approved_entries_of_the_coop_are_billable(
+    kanaleneiland,
+    lunetten,
+    fatima,
+    jan,
+    bakery,  # type: ignore[no-untyped-def]
+    lunetten_shop,
+):
     today = timezone.localdate()
 
     def at(days: int):  # type: ignore[no-untyped-def]
@@ -48,8 +54,9 @@ def test_filters_by_business_and_date_and_orders_by_shift(kanaleneiland, fatima,
     other, _ = business_with_contact(kanaleneiland)
     newer = ApprovedHourEntryFactory(assignment=assignment_at(fatima, bakery, date=today - dt.timedelta(days=1)))
     older = ApprovedHourEntryFactory(assignment=assignment_at(fatima, bakery, date=today - dt.timedelta(days=8)))
-    theirs = ApprovedHourEntryFactory(assignment=assignment_at(
-        fatima, BusinessPersona(other, None), date=today - dt.timedelta(days=3)))  # type: ignore[arg-type]
+    theirs = ApprovedHourEntryFactory(
+        assignment=assignment_at(fatima, BusinessPersona(other, None), date=today - dt.timedelta(days=3))
+    )  # type: ignore[arg-type]
     assert list(hour_entries_billable(coop=kanaleneiland)) == [older, theirs, newer]
     assert list(hour_entries_billable(coop=kanaleneiland, business=bakery.business)) == [older, newer]
     assert list(hour_entries_billable(coop=kanaleneiland, until=today - dt.timedelta(days=2))) == [older, theirs]
@@ -60,16 +67,29 @@ def test_billable_rows_need_no_further_queries(kanaleneiland, fatima, bakery):  
         day = timezone.localdate() - dt.timedelta(days=d)
         ApprovedHourEntryFactory(assignment=assignment_at(fatima, bakery, date=day))
     with CaptureQueriesContext(connection) as ctx:
-        rows = [(e.assignment.shift.date, e.assignment.shift.job.business.legal_name, e.assignment.member.first_name,
-                 e.assignment.shift.job.hourly_client_rate, e.hours_worked)
-                for e in hour_entries_billable(coop=kanaleneiland)]
+        rows = [
+            (
+                e.assignment.shift.date,
+                e.assignment.shift.job.business.legal_name,
+                e.assignment.member.first_name,
+                e.assignment.shift.job.hourly_client_rate,
+                e.hours_worked,
+            )
+            for e in hour_entries_billable(coop=kanaleneiland)
+        ]
     assert len(rows) == 5 and len(ctx.captured_queries) == 1
 
 
 def test_hours_worked_uses_the_corrected_times_when_there_are_any(fatima_assignment):  # type: ignore[no-untyped-def]
-    entry = CorrectedHourEntryFactory.build(assignment=fatima_assignment, start_time=dt.time(9), end_time=dt.time(13),
-                                            break_minutes=0, corrected_start_time=dt.time(9, 20),
-                                            corrected_end_time=dt.time(13), corrected_break_minutes=10)
+    entry = CorrectedHourEntryFactory.build(
+        assignment=fatima_assignment,
+        start_time=dt.time(9),
+        end_time=dt.time(13),
+        break_minutes=0,
+        corrected_start_time=dt.time(9, 20),
+        corrected_end_time=dt.time(13),
+        corrected_break_minutes=10,
+    )
     assert entry.hours_worked == Decimal("3.50")
     entry.corrected_start_time = entry.corrected_end_time = entry.corrected_break_minutes = None
     assert entry.hours_worked == Decimal("4.00")

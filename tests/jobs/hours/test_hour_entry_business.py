@@ -34,8 +34,11 @@ def jan_entry(jan_assignment):  # type: ignore[no-untyped-def]
 
 
 def _snapshot() -> list[tuple]:
-    return list(HourEntry.objects.order_by("pk").values_list(
-        "pk", "status", "corrected_start_time", "corrected_end_time", "corrected_break_minutes", "approved_at"))
+    return list(
+        HourEntry.objects.order_by("pk").values_list(
+            "pk", "status", "corrected_start_time", "corrected_end_time", "corrected_break_minutes", "approved_at"
+        )
+    )
 
 
 def test_business_approves_one_entry(client, bakery, entry):  # type: ignore[no-untyped-def]
@@ -96,11 +99,12 @@ def test_outsider_gets_404_or_403_on_entry_pages(client, outsider, entry):  # ty
 
 def test_bulk_approve_approves_all_chosen(client, fatima, bakery):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
-    entries = [SubmittedHourEntryFactory(assignment=assignment_at(fatima, bakery, date=today - dt.timedelta(days=d)))
-               for d in (1, 2, 3)]
+    entries = [
+        SubmittedHourEntryFactory(assignment=assignment_at(fatima, bakery, date=today - dt.timedelta(days=d)))
+        for d in (1, 2, 3)
+    ]
     client.force_login(bakery.contact)
-    response = client.post(reverse("hour_entry_business_bulk_approve"),
-                           {"entries": [str(e.pk) for e in entries[:2]]})
+    response = client.post(reverse("hour_entry_business_bulk_approve"), {"entries": [str(e.pk) for e in entries[:2]]})
     assert response.status_code == 302
     statuses = dict(HourEntry.objects.values_list("pk", "status"))
     assert statuses == {entries[0].pk: "approved", entries[1].pk: "approved", entries[2].pk: "submitted"}
@@ -111,8 +115,9 @@ def test_bulk_with_one_entry_of_another_business_changes_nothing(client, bakery,
     client.force_login(bakery.contact)
     before = _snapshot()
     with translation.override("en"):
-        response = client.post(reverse("hour_entry_business_bulk_approve"),
-                               {"entries": [str(entry.pk), str(jan_entry.pk)]})
+        response = client.post(
+            reverse("hour_entry_business_bulk_approve"), {"entries": [str(entry.pk), str(jan_entry.pk)]}
+        )
     assert response.status_code == 403
     assert "Nothing was changed" in response.content.decode()
     assert _snapshot() == before
@@ -128,9 +133,12 @@ def test_bulk_with_unknown_id_changes_nothing(bakery, entry):  # type: ignore[no
 
 def test_bulk_skips_entries_already_handled(bakery, fatima):  # type: ignore[no-untyped-def]
     done = ApprovedHourEntryFactory(assignment=assignment_at(fatima, bakery))
-    todo = SubmittedHourEntryFactory(assignment=assignment_at(fatima, bakery, start_time=dt.time(14),
-                                                              end_time=dt.time(16)),
-                                     start_time=dt.time(14), end_time=dt.time(16), break_minutes=0)
+    todo = SubmittedHourEntryFactory(
+        assignment=assignment_at(fatima, bakery, start_time=dt.time(14), end_time=dt.time(16)),
+        start_time=dt.time(14),
+        end_time=dt.time(16),
+        break_minutes=0,
+    )
     result = hour_entries_approve_bulk(entry_ids=[done.pk, todo.pk], actor=bakery.contact)
     assert [e.pk for e in result.approved] == [todo.pk]
     assert [e.pk for e in result.already_handled] == [done.pk]
@@ -144,12 +152,19 @@ def test_bulk_without_a_choice_is_refused(client, bakery, entry):  # type: ignor
     assert HourEntry.objects.get().status == HourEntry.Status.SUBMITTED
 
 
-def test_business_corrects_with_a_reason_the_member_sees(client, bakery, fatima, entry,  # type: ignore[no-untyped-def]
-                                                        django_capture_on_commit_callbacks):
+def test_business_corrects_with_a_reason_the_member_sees(
+    client,
+    bakery,
+    fatima,
+    entry,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,
+):
     client.force_login(bakery.contact)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("hour_entry_business_correct", args=[entry.pk]), {
-            "start_time": "09:30", "end_time": "13:00", "break_minutes": "15", "reason": "Arrived at half past nine"})
+        response = client.post(
+            reverse("hour_entry_business_correct", args=[entry.pk]),
+            {"start_time": "09:30", "end_time": "13:00", "break_minutes": "15", "reason": "Arrived at half past nine"},
+        )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.status == HourEntry.Status.CORRECTED
@@ -165,12 +180,20 @@ def test_business_corrects_with_a_reason_the_member_sees(client, bakery, fatima,
 def test_correction_without_reason_is_refused(client, bakery, entry):  # type: ignore[no-untyped-def]
     client.force_login(bakery.contact)
     before = _snapshot()
-    response = client.post(reverse("hour_entry_business_correct", args=[entry.pk]),
-                           {"start_time": "09:30", "end_time": "13:00", "break_minutes": "15", "reason": ""})
+    response = client.post(
+        reverse("hour_entry_business_correct", args=[entry.pk]),
+        {"start_time": "09:30", "end_time": "13:00", "break_minutes": "15", "reason": ""},
+    )
     assert response.status_code == 400
     with pytest.raises(HoursError):
-        hour_entry_correct(entry_id=entry.pk, actor=bakery.contact, start_time=dt.time(9, 30),
-                           end_time=dt.time(13), break_minutes=15, reason="  ")
+        hour_entry_correct(
+            entry_id=entry.pk,
+            actor=bakery.contact,
+            start_time=dt.time(9, 30),
+            end_time=dt.time(13),
+            break_minutes=15,
+            reason="  ",
+        )
     assert _snapshot() == before
 
 
@@ -178,8 +201,10 @@ def test_correction_longer_than_shift_plus_tolerance_is_refused(client, bakery, 
     client.force_login(bakery.contact)
     before = _snapshot()
     with translation.override("en"):
-        response = client.post(reverse("hour_entry_business_correct", args=[entry.pk]), {
-            "start_time": "08:00", "end_time": "14:00", "break_minutes": "0", "reason": "More"})
+        response = client.post(
+            reverse("hour_entry_business_correct", args=[entry.pk]),
+            {"start_time": "08:00", "end_time": "14:00", "break_minutes": "0", "reason": "More"},
+        )
     assert response.status_code == 400
     assert "longer than the shift" in response.content.decode()
     assert _snapshot() == before
@@ -199,8 +224,10 @@ def test_handled_entry_cannot_be_handled_again(client, bakery, entry):  # type: 
     client.force_login(bakery.contact)
     before = _snapshot()
     client.post(reverse("hour_entry_business_not_done", args=[entry.pk]), {"reason": "changed my mind"})
-    client.post(reverse("hour_entry_business_correct", args=[entry.pk]),
-                {"start_time": "09:30", "end_time": "13:00", "break_minutes": "15", "reason": "x"})
+    client.post(
+        reverse("hour_entry_business_correct", args=[entry.pk]),
+        {"start_time": "09:30", "end_time": "13:00", "break_minutes": "15", "reason": "x"},
+    )
     assert _snapshot() == before
 
 
@@ -224,18 +251,28 @@ def test_every_page_renders_for_its_owner(client, fatima, bakery, coordinator, f
     from tests.jobs.hours.factories import DisputedHourEntryFactory
 
     entry = SubmittedHourEntryFactory(assignment=fatima_assignment)
-    disputed = DisputedHourEntryFactory(assignment=assignment_at(fatima, bakery, start_time=dt.time(14),
-                                                                 end_time=dt.time(16)),
-                                        start_time=dt.time(14), end_time=dt.time(16), break_minutes=0,
-                                        corrected_start_time=dt.time(14, 30), corrected_end_time=dt.time(16),
-                                        corrected_break_minutes=0)
+    disputed = DisputedHourEntryFactory(
+        assignment=assignment_at(fatima, bakery, start_time=dt.time(14), end_time=dt.time(16)),
+        start_time=dt.time(14),
+        end_time=dt.time(16),
+        break_minutes=0,
+        corrected_start_time=dt.time(14, 30),
+        corrected_end_time=dt.time(16),
+        corrected_break_minutes=0,
+    )
     pages = {
-        fatima.user: [reverse("hour_entry_my_list"), reverse("hour_entry_member_detail", args=[disputed.pk]),
-                      reverse("hour_entry_member_detail", args=[entry.pk])],
-        bakery.contact: [reverse("hour_entry_business_list"), reverse("hour_entry_business_list") + "?status=all",
-                         reverse("hour_entry_business_detail", args=[entry.pk]),
-                         reverse("hour_entry_business_correct", args=[entry.pk]),
-                         reverse("hour_entry_business_not_done", args=[entry.pk])],
+        fatima.user: [
+            reverse("hour_entry_my_list"),
+            reverse("hour_entry_member_detail", args=[disputed.pk]),
+            reverse("hour_entry_member_detail", args=[entry.pk]),
+        ],
+        bakery.contact: [
+            reverse("hour_entry_business_list"),
+            reverse("hour_entry_business_list") + "?status=all",
+            reverse("hour_entry_business_detail", args=[entry.pk]),
+            reverse("hour_entry_business_correct", args=[entry.pk]),
+            reverse("hour_entry_business_not_done", args=[entry.pk]),
+        ],
         coordinator: [reverse("hour_entry_dispute_list"), reverse("hour_entry_dispute_decide", args=[disputed.pk])],
     }
     for user, urls in pages.items():

@@ -54,7 +54,8 @@ def _race(*calls: Callable[[], Any]) -> list[Any]:
 def test_approve_and_not_done_at_once_one_wins(bakery, fatima):  # type: ignore[no-untyped-def]
     for day in range(1, 6):
         entry = SubmittedHourEntryFactory(
-            assignment=assignment_at(fatima, bakery, date=timezone.localdate() - dt.timedelta(days=day)))
+            assignment=assignment_at(fatima, bakery, date=timezone.localdate() - dt.timedelta(days=day))
+        )
         entry_id = entry.pk
         results = _race(
             lambda: hour_entries_approve_bulk(entry_ids=[entry_id], actor=bakery.contact),  # noqa: B023
@@ -75,10 +76,12 @@ def test_two_overlapping_registrations_at_once_only_one_is_saved(fatima, bakery)
     second = assignment_at(fatima, bakery, date=first.shift.date, start_time=dt.time(11), end_time=dt.time(15))
 
     def submit(assignment_id: int, start: dt.time, end: dt.time) -> HourEntry:
-        return hour_entry_submit(assignment_id=assignment_id, member=fatima, actor=fatima.user,
-                                 start_time=start, end_time=end)
+        return hour_entry_submit(
+            assignment_id=assignment_id, member=fatima, actor=fatima.user, start_time=start, end_time=end
+        )
 
-    results = _race(lambda: submit(first.pk, dt.time(9), dt.time(13)),
-                    lambda: submit(second.pk, dt.time(11), dt.time(15)))
+    results = _race(
+        lambda: submit(first.pk, dt.time(9), dt.time(13)), lambda: submit(second.pk, dt.time(11), dt.time(15))
+    )
     assert HourEntry.objects.count() == 1
     assert sum(isinstance(r, HoursError) for r in results) == 1

@@ -18,9 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_member_sees_own_entries_and_their_status(client, fatima, jan, fatima_assignment, jan_assignment):  # type: ignore[no-untyped-def]
-    SubmittedHourEntryFactory(assignment=fatima_assignment, status=HourEntry.Status.CORRECTED,
-                              corrected_start_time=dt.time(9, 30), corrected_end_time=dt.time(13),
-                              corrected_break_minutes=0, correction_reason="Came late")
+    SubmittedHourEntryFactory(
+        assignment=fatima_assignment,
+        status=HourEntry.Status.CORRECTED,
+        corrected_start_time=dt.time(9, 30),
+        corrected_end_time=dt.time(13),
+        corrected_break_minutes=0,
+        correction_reason="Came late",
+    )
     SubmittedHourEntryFactory(assignment=jan_assignment, note="JAN-SECRET")
     client.force_login(fatima.user)
     with translation.override("en"):
@@ -42,9 +47,12 @@ def test_shifts_waiting_for_hours_are_listed(client, fatima, fatima_assignment):
 def test_outsider_has_no_hours_page(client, outsider, fatima, fatima_assignment):  # type: ignore[no-untyped-def]
     entry = SubmittedHourEntryFactory(assignment=fatima_assignment)
     client.force_login(outsider)
-    for url in (reverse("hour_entry_my_list"), reverse("hour_entry_member_detail", args=[entry.pk]),
-                reverse("hour_entry_register", args=[fatima_assignment.pk]),
-                reverse("hour_entry_dispute", args=[entry.pk])):
+    for url in (
+        reverse("hour_entry_my_list"),
+        reverse("hour_entry_member_detail", args=[entry.pk]),
+        reverse("hour_entry_register", args=[fatima_assignment.pk]),
+        reverse("hour_entry_dispute", args=[entry.pk]),
+    ):
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("hour_entry_accept_correction", args=[entry.pk])).status_code == 404
 
@@ -65,8 +73,9 @@ def _queries_for(client, member, bakery, rows: int) -> int:  # type: ignore[no-u
     today = timezone.localdate()
     for i in range(rows):
         SubmittedHourEntryFactory(assignment=assignment_at(member, bakery, date=today - dt.timedelta(days=i + 1)))
-        assignment_at(member, bakery, date=today - dt.timedelta(days=i + 1), start_time=dt.time(14),
-                      end_time=dt.time(16))
+        assignment_at(
+            member, bakery, date=today - dt.timedelta(days=i + 1), start_time=dt.time(14), end_time=dt.time(16)
+        )
     client.force_login(member.user)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("hour_entry_my_list"))

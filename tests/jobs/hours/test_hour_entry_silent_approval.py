@@ -31,9 +31,12 @@ def test_entries_older_than_the_rule_are_approved_and_the_business_is_told(  # t
     bakery.contact.preferred_language = "en"  # e-mails go out in the recipient's language
     bakery.contact.save(update_fields=["preferred_language"])
     old = SubmittedHourEntryFactory(assignment=fatima_assignment)
-    fresh = SubmittedHourEntryFactory(assignment=assignment_at(fatima, bakery, start_time=dt.time(14),
-                                                               end_time=dt.time(16)),
-                                      start_time=dt.time(14), end_time=dt.time(16), break_minutes=0)
+    fresh = SubmittedHourEntryFactory(
+        assignment=assignment_at(fatima, bakery, start_time=dt.time(14), end_time=dt.time(16)),
+        start_time=dt.time(14),
+        end_time=dt.time(16),
+        break_minutes=0,
+    )
     _submitted_days_ago(old, 7.01)  # the default rule: 7 days
     _submitted_days_ago(fresh, 6.9)
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
@@ -69,12 +72,18 @@ def test_handled_entries_are_left_alone(fatima_assignment):  # type: ignore[no-u
 
 def test_days_come_from_the_rule_version_on_the_shift_date(fatima, bakery):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
-    rule_version_create(coop=fatima.coop, effective_from=today - dt.timedelta(days=5),
-                        changes={"hours_silent_approval_days": 2}, source=RuleVersion.Source.VOTE)
+    rule_version_create(
+        coop=fatima.coop,
+        effective_from=today - dt.timedelta(days=5),
+        changes={"hours_silent_approval_days": 2},
+        source=RuleVersion.Source.VOTE,
+    )
     before_change = SubmittedHourEntryFactory(
-        assignment=assignment_at(fatima, bakery, date=today - dt.timedelta(days=9)))
+        assignment=assignment_at(fatima, bakery, date=today - dt.timedelta(days=9))
+    )
     after_change = SubmittedHourEntryFactory(
-        assignment=assignment_at(fatima, bakery, date=today - dt.timedelta(days=1)))
+        assignment=assignment_at(fatima, bakery, date=today - dt.timedelta(days=1))
+    )
     _submitted_days_ago(before_change, 3)
     _submitted_days_ago(after_change, 3)
     assert hour_entries_approve_silently_task() == 1
@@ -83,8 +92,12 @@ def test_days_come_from_the_rule_version_on_the_shift_date(fatima, bakery):  # t
 
 
 def test_each_coop_uses_its_own_rulebook(fatima, jan, bakery, lunetten_shop):  # type: ignore[no-untyped-def]
-    rule_version_create(coop=jan.coop, effective_from=timezone.localdate() - dt.timedelta(days=30),
-                        changes={"hours_silent_approval_days": 14}, source=RuleVersion.Source.VOTE)
+    rule_version_create(
+        coop=jan.coop,
+        effective_from=timezone.localdate() - dt.timedelta(days=30),
+        changes={"hours_silent_approval_days": 14},
+        source=RuleVersion.Source.VOTE,
+    )
     kan = SubmittedHourEntryFactory(assignment=assignment_at(fatima, bakery))
     lun = SubmittedHourEntryFactory(assignment=assignment_at(jan, lunetten_shop))
     _submitted_days_ago(kan, 10)

@@ -59,8 +59,13 @@ def test_end_before_start_is_refused(client, fatima, fatima_assignment):  # type
 
 def test_service_refuses_end_before_start_too(fatima, fatima_assignment):  # type: ignore[no-untyped-def]
     with translation.override("en"), pytest.raises(HoursError, match="end time must be after"):
-        hour_entry_submit(assignment_id=fatima_assignment.pk, member=fatima, actor=fatima.user,
-                          start_time=dt.time(13), end_time=dt.time(9))
+        hour_entry_submit(
+            assignment_id=fatima_assignment.pk,
+            member=fatima,
+            actor=fatima.user,
+            start_time=dt.time(13),
+            end_time=dt.time(9),
+        )
     assert not HourEntry.objects.exists()
 
 
@@ -81,22 +86,29 @@ def test_hours_within_tolerance_are_accepted(client, fatima, fatima_assignment):
 
 def test_tolerance_comes_from_the_rule_version_on_the_shift_date(fatima, bakery):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
-    rule_version_create(coop=fatima.coop, effective_from=today - dt.timedelta(days=3),
-                        changes={"hours_tolerance_minutes": 0}, source=RuleVersion.Source.VOTE)
+    rule_version_create(
+        coop=fatima.coop,
+        effective_from=today - dt.timedelta(days=3),
+        changes={"hours_tolerance_minutes": 0},
+        source=RuleVersion.Source.VOTE,
+    )
     old = assignment_at(fatima, bakery, date=today - dt.timedelta(days=10))
     new = assignment_at(fatima, bakery, date=today - dt.timedelta(days=1))
     # 10 days ago the founding rule (30 minutes) was in force; yesterday the new one (0 minutes).
-    hour_entry_submit(assignment_id=old.pk, member=fatima, actor=fatima.user,
-                      start_time=dt.time(9), end_time=dt.time(13, 20))
+    hour_entry_submit(
+        assignment_id=old.pk, member=fatima, actor=fatima.user, start_time=dt.time(9), end_time=dt.time(13, 20)
+    )
     with pytest.raises(HoursError):
-        hour_entry_submit(assignment_id=new.pk, member=fatima, actor=fatima.user,
-                          start_time=dt.time(9), end_time=dt.time(13, 20))
+        hour_entry_submit(
+            assignment_id=new.pk, member=fatima, actor=fatima.user, start_time=dt.time(9), end_time=dt.time(13, 20)
+        )
     assert HourEntry.objects.count() == 1
 
 
 def test_overlapping_entries_for_the_same_member_are_refused(client, fatima, bakery, fatima_assignment):  # type: ignore[no-untyped-def]
-    other = assignment_at(fatima, bakery, date=fatima_assignment.shift.date,
-                          start_time=dt.time(12), end_time=dt.time(16))
+    other = assignment_at(
+        fatima, bakery, date=fatima_assignment.shift.date, start_time=dt.time(12), end_time=dt.time(16)
+    )
     client.force_login(fatima.user)
     assert _post(client, fatima_assignment).status_code == 302
     response = _post(client, other, start_time="12:30", end_time="16:00", break_minutes="0")
@@ -113,8 +125,13 @@ def test_entry_for_a_shift_the_member_did_not_have_is_refused(client, fatima, ja
     for assignment in (someone_else, jan_assignment):
         assert _post(client, assignment).status_code == 404
         with pytest.raises(HoursPermissionError):
-            hour_entry_submit(assignment_id=assignment.pk, member=fatima, actor=fatima.user,
-                              start_time=dt.time(9), end_time=dt.time(13))
+            hour_entry_submit(
+                assignment_id=assignment.pk,
+                member=fatima,
+                actor=fatima.user,
+                start_time=dt.time(9),
+                end_time=dt.time(13),
+            )
     assert not HourEntry.objects.exists()
 
 
@@ -138,7 +155,8 @@ def test_second_entry_for_the_same_assignment_is_refused(client, fatima, fatima_
 
 def test_shift_in_the_future_is_refused(client, fatima, kanaleneiland, bakery):  # type: ignore[no-untyped-def]
     future = ActiveAssignmentFactory(
-        member=fatima, shift=FutureShiftFactory(job=HoursJobFactory(coop=kanaleneiland, business=bakery.business)))
+        member=fatima, shift=FutureShiftFactory(job=HoursJobFactory(coop=kanaleneiland, business=bakery.business))
+    )
     client.force_login(fatima.user)
     response = _post(client, future)
     assert response.status_code == 400
@@ -155,8 +173,10 @@ def test_break_as_long_as_the_work_is_refused(client, fatima, fatima_assignment)
 
 def test_errors_are_translated_to_dutch_by_default(client, fatima, fatima_assignment):  # type: ignore[no-untyped-def]
     client.force_login(fatima.user)
-    response = client.post(reverse("hour_entry_register", args=[fatima_assignment.pk]),
-                           {"start_time": "13:00", "end_time": "09:00", "break_minutes": "0"})
+    response = client.post(
+        reverse("hour_entry_register", args=[fatima_assignment.pk]),
+        {"start_time": "13:00", "end_time": "09:00", "break_minutes": "0"},
+    )
     assert response.status_code == 400
     assert not HourEntry.objects.exists()
 
@@ -184,8 +204,13 @@ def test_coordinator_without_assisted_mode_cannot_register(client, fatima, coord
     client.force_login(coordinator)
     assert _post(client, fatima_assignment).status_code == 404
     with pytest.raises(HoursPermissionError):  # no consent recorded
-        hour_entry_submit(assignment_id=fatima_assignment.pk, member=fatima, actor=coordinator,
-                          start_time=dt.time(9), end_time=dt.time(13))
+        hour_entry_submit(
+            assignment_id=fatima_assignment.pk,
+            member=fatima,
+            actor=coordinator,
+            start_time=dt.time(9),
+            end_time=dt.time(13),
+        )
     assert not HourEntry.objects.exists()
 
 
@@ -193,6 +218,11 @@ def test_coordinator_of_another_coop_cannot_register(fatima, lunetten_coordinato
     fatima.assisted_consent_at = timezone.now()
     fatima.save(update_fields=["assisted_consent_at"])
     with pytest.raises(HoursPermissionError):
-        hour_entry_submit(assignment_id=fatima_assignment.pk, member=fatima, actor=lunetten_coordinator,
-                          start_time=dt.time(9), end_time=dt.time(13))
+        hour_entry_submit(
+            assignment_id=fatima_assignment.pk,
+            member=fatima,
+            actor=lunetten_coordinator,
+            start_time=dt.time(9),
+            end_time=dt.time(13),
+        )
     assert not HourEntry.objects.exists()

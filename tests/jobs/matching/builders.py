@@ -13,12 +13,20 @@ WEIGHTS = {"neighbourhood": 3.0, "fairness": 4.0, "waiting": 2.0, "continuity": 
 MONDAY = 0  # day index 0 of these problems is a Monday
 
 
-def problem(members: list[dict[str, Any]], shifts: list[dict[str, Any]], *, coops: int = 1,
-            weights: dict[str, float] | None = None, max_week_hours: float = 36.0,
-            neighbourhood_only: bool = False, allow_neighbours: bool = False,
-            busy: list[tuple[int, int, int, int]] = (),  # type: ignore[assignment]
-            preferred: dict[int, list[int]] | None = None, declined: dict[int, list[int]] | None = None,
-            days: int = 7) -> engine.Problem:
+def problem(
+    members: list[dict[str, Any]],
+    shifts: list[dict[str, Any]],
+    *,
+    coops: int = 1,
+    weights: dict[str, float] | None = None,
+    max_week_hours: float = 36.0,
+    neighbourhood_only: bool = False,
+    allow_neighbours: bool = False,
+    busy: list[tuple[int, int, int, int]] = (),  # type: ignore[assignment]
+    preferred: dict[int, list[int]] | None = None,
+    declined: dict[int, list[int]] | None = None,
+    days: int = 7,
+) -> engine.Problem:
     """Member keys: coop, home, active, avail, skills (int or {day: int}), languages, target, week_hours,
     month_earnings, cap, waiting, local. Shift keys: coop, day, daypart, start, end (minutes), skills,
     language, place (coop bitmask), seats, wage."""

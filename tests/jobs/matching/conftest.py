@@ -22,8 +22,16 @@ def monday_next_week() -> dt.date:
     return today + dt.timedelta(days=7 - today.weekday() + 7)
 
 
-def member(coop: Cooperative, name: str, *, target: int = 20, mask: int = ALL_WEEK, postcode: str = "3526KL",
-           languages: list[str] | None = None, **profile: object) -> Member:
+def member(
+    coop: Cooperative,
+    name: str,
+    *,
+    target: int = 20,
+    mask: int = ALL_WEEK,
+    postcode: str = "3526KL",
+    languages: list[str] | None = None,
+    **profile: object,
+) -> Member:
     """An active member with a worker profile: available all week unless `mask` says otherwise."""
     user = UserFactory(email=f"{name.lower()}@example.nl", first_name=name, last_name="Test")
     m = ActiveMemberFactory(user=user, coop=coop, postcode=postcode, languages=languages or ["nl"])
@@ -35,8 +43,9 @@ def member(coop: Cooperative, name: str, *, target: int = 20, mask: int = ALL_WE
     return m
 
 
-def shift_on(job: Job, day: dt.date, start: tuple[int, int] = (9, 0), end: tuple[int, int] = (13, 0),
-             seats: int = 1) -> Shift:
+def shift_on(
+    job: Job, day: dt.date, start: tuple[int, int] = (9, 0), end: tuple[int, int] = (13, 0), seats: int = 1
+) -> Shift:
     return OpenShiftFactory(job=job, date=day, start_time=dt.time(*start), end_time=dt.time(*end), seats=seats)
 
 
@@ -47,8 +56,13 @@ def cleaning(db: None) -> Skill:
 
 @pytest.fixture
 def hygiene(db: None) -> Skill:
-    return SkillFactory(slug="hygiene", name_nl="Hygiënecode", name_en="Food hygiene", requires_certificate=True,
-                        certificate_name="HACCP")
+    return SkillFactory(
+        slug="hygiene",
+        name_nl="Hygiënecode",
+        name_en="Food hygiene",
+        requires_certificate=True,
+        certificate_name="HACCP",
+    )
 
 
 @pytest.fixture

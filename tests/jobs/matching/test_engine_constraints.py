@@ -36,8 +36,17 @@ def test_favourite_wins_when_nothing_is_broken():
         ({"home": -1}, {}, {"neighbourhood_only": True}),
         ({"coop": 1, "home": 1}, {}, {"coops": 2}),  # other coop, neighbours not allowed
     ],
-    ids=["inactive", "not-available", "missing-skill", "expired-certificate", "weekly-cap", "earnings-cap",
-         "travel", "neighbourhood-policy", "other-coop"],
+    ids=[
+        "inactive",
+        "not-available",
+        "missing-skill",
+        "expired-certificate",
+        "weekly-cap",
+        "earnings-cap",
+        "travel",
+        "neighbourhood-policy",
+        "other-coop",
+    ],
 )
 def test_a_broken_constraint_gives_the_seat_to_the_other_member(broken, shift, extra):
     fallback = dict(FALLBACK)

@@ -84,8 +84,12 @@ def test_travel_preference_neighbourhood_only(kanaleneiland, job):
 
 
 def test_neighbourhood_policy(kanaleneiland, job):
-    rule_version_create(coop=kanaleneiland, effective_from=dt.date(2025, 6, 1),
-                        changes={"matching_neighbourhood_only": True}, source=RuleVersion.Source.GENERAL_MEETING)
+    rule_version_create(
+        coop=kanaleneiland,
+        effective_from=dt.date(2025, 6, 1),
+        changes={"matching_neighbourhood_only": True},
+        source=RuleVersion.Source.GENERAL_MEETING,
+    )
     outsider = member(kanaleneiland, "Olaf", postcode="3511AB")
     assert "neighbourhood_policy" in failing(explain(outsider, shift_on(job, monday_next_week())))
 

@@ -22,7 +22,8 @@ def english(client):  # type: ignore[no-untyped-def]
 def rounds(coop, n):  # type: ignore[no-untyped-def]
     version = coop.rule_versions.get()
     MatchingRound.objects.bulk_create(
-        [MatchingRound(coop=coop, rule_version=version, trigger=MatchingRound.Trigger.SCHEDULE) for _ in range(n)])
+        [MatchingRound(coop=coop, rule_version=version, trigger=MatchingRound.Trigger.SCHEDULE) for _ in range(n)]
+    )
 
 
 def list_queries(client):  # type: ignore[no-untyped-def]
@@ -76,8 +77,9 @@ def test_anonymous_is_sent_to_login(client):
     assert response.status_code == 302
 
 
-def test_other_coops_coordinator_cannot_see_or_run_our_rounds(client, kanaleneiland, lunetten, lunetten_coordinator,
-                                                              job):
+def test_other_coops_coordinator_cannot_see_or_run_our_rounds(
+    client, kanaleneiland, lunetten, lunetten_coordinator, job
+):
     member(kanaleneiland, "Anna")
     shift_on(job, monday_next_week())
     round_ = matching_round_run(coop=kanaleneiland, trigger=MatchingRound.Trigger.SCHEDULE)
@@ -115,6 +117,9 @@ def test_round_detail_costs_the_same_queries_for_1_and_20_offers(client, kanalen
     PendingOfferFactory(round=round_, shift=shift_on(job, day), member=member(kanaleneiland, "M0"))
     one = detail_queries(client, round_)
     for i in range(1, 20):
-        PendingOfferFactory(round=round_, shift=shift_on(job, day, (8 + i % 10, 0), (9 + i % 10, 0)),
-                            member=member(kanaleneiland, f"M{i}"))
+        PendingOfferFactory(
+            round=round_,
+            shift=shift_on(job, day, (8 + i % 10, 0), (9 + i % 10, 0)),
+            member=member(kanaleneiland, f"M{i}"),
+        )
     assert detail_queries(client, round_) == one

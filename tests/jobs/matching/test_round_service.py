@@ -13,12 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_round_offers_each_open_seat_to_a_fitting_member_and_records_the_rule_version(
-        kanaleneiland, job, coordinator, cleaning, django_capture_on_commit_callbacks):
+    kanaleneiland, job, coordinator, cleaning, django_capture_on_commit_callbacks
+):
     job.required_skills.add(cleaning)
     day = monday_next_week()
     anna = member(kanaleneiland, "Anna")
     bram = member(kanaleneiland, "Bram")
     from tests.jobs.matching.conftest import give_skill
+
     give_skill(anna, cleaning)
     shift = shift_on(job, day, seats=2)
 
