@@ -17,7 +17,7 @@ if [ "$has_coop" = "True" ]; then
 fi
 echo "Loading the demo neighbourhood: $MEMBERS members, $BUSINESSES businesses..."
 # The full output (with the logins) goes to var/seed-demo.log; `make run` prints the logins after this.
-"$PY" manage.py seed_demo --members "$MEMBERS" --businesses "$BUSINESSES" > var/seed-demo.log 2>&1 || {
+"$PY" manage.py seed_demo --members "$MEMBERS" --businesses "$BUSINESSES" --with-invoices > var/seed-demo.log 2>&1 || {
     cat var/seed-demo.log >&2
     exit 1
 }

@@ -32,6 +32,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
@@ -203,10 +204,15 @@ class InvoiceLine(ImmutableDocument):
             models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position_unique"),
             models.CheckConstraint(
                 condition=models.Q(
-                    line_total_net=models.F("member_wage")
-                    + models.F("employer_costs")
-                    + models.F("fund_share")
-                    + models.F("operating_share")
+                    # ROUND: SQLite keeps decimals as floats, where 48.00 + 14.40 + 2.64 + 3.96 is not
+                    # exactly 69.00. Rounding both sides to the cent is exact on PostgreSQL too.
+                    line_total_net=Round(
+                        models.F("member_wage")
+                        + models.F("employer_costs")
+                        + models.F("fund_share")
+                        + models.F("operating_share"),
+                        2,
+                    )
                 ),
                 name="invoice_line_euro_trail_sums",
             ),
@@ -286,10 +292,15 @@ class CreditNoteLine(ImmutableDocument):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
-                    line_total_net=models.F("member_wage")
-                    + models.F("employer_costs")
-                    + models.F("fund_share")
-                    + models.F("operating_share")
+                    # ROUND: SQLite keeps decimals as floats, where 48.00 + 14.40 + 2.64 + 3.96 is not
+                    # exactly 69.00. Rounding both sides to the cent is exact on PostgreSQL too.
+                    line_total_net=Round(
+                        models.F("member_wage")
+                        + models.F("employer_costs")
+                        + models.F("fund_share")
+                        + models.F("operating_share"),
+                        2,
+                    )
                 ),
                 name="credit_note_line_trail_sums",
             ),
