@@ -183,14 +183,17 @@ def webhook_event_construct(*, payload: bytes, signature: str, secret: str) -> S
     """Verify a webhook's Stripe-Signature with the SDK and return the event. Raises StripeSignatureInvalid."""
     tolerance = getattr(settings, "STRIPE_WEBHOOK_TOLERANCE_SECONDS", stripe.Webhook.DEFAULT_TOLERANCE)
     try:
-        event = stripe.Webhook.construct_event(payload, signature, secret, tolerance=tolerance)
+        # The SDK's own check (HMAC-SHA256 over "t.payload", constant-time compare, timestamp
+        # tolerance): what Webhook.construct_event does first. We skip the SDK event object it then
+        # builds (~0.3 ms per webhook): our services want plain JSON, parsed once below.
+        stripe.WebhookSignature.verify_header(payload, signature, secret, tolerance)
+        data = json.loads(payload)
     except stripe.SignatureVerificationError as exc:
         raise StripeSignatureInvalid(str(exc)) from exc
-    except ValueError as exc:  # not JSON
+    except ValueError as exc:  # not JSON (or not UTF-8)
         raise StripeSignatureInvalid("invalid payload") from exc
-    # The SDK's event object is for attribute access; our services want plain JSON.
-    data = json.loads(payload)
-    obj = data.get("data", {}).get("object")
-    if not isinstance(obj, dict) or not data.get("id") or not data.get("type"):
+    inner = data.get("data") if isinstance(data, dict) else None
+    obj = inner.get("object") if isinstance(inner, dict) else None
+    if not isinstance(obj, dict) or not data.get("id") or not data.get("type") or data.get("object") == "v2.core.event":
         raise StripeSignatureInvalid("not an event")
-    return StripeEvent(id=str(event.id), type=str(event.type), created=int(data.get("created") or 0), object=obj)
+    return StripeEvent(id=str(data["id"]), type=str(data["type"]), created=int(data.get("created") or 0), object=obj)
