@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -125,6 +126,13 @@ def invoice_payment_status_map(invoices: list[Invoice], *, today: dt.date) -> di
         .values_list("invoice_id", "s")
     )
     return {i.pk: _status(i, settlements.get(i.pk), Decimal(credited.get(i.pk) or 0), today) for i in invoices}
+
+
+def invoice_rows_with_payment_status(invoices: Iterable[Invoice], *, today: dt.date) -> list[tuple[Invoice, str]]:
+    """(invoice, payment status label) for a list page: open / partly paid / paid / overdue / ..."""
+    invoices = list(invoices)
+    statuses = invoice_payment_status_map(invoices, today=today)
+    return [(invoice, str(STATUS_LABELS[statuses[invoice.pk]])) for invoice in invoices]
 
 
 def invoice_list_for_contact_payments(*, business_ids: set[int], limit: int = 200) -> list[Invoice]:

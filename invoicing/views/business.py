@@ -8,7 +8,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils import timezone
 
+from invoicing.payments.selectors import invoice_rows_with_payment_status
 from invoicing.selectors import (
     credit_note_list_for_businesses,
     invoice_document_context,
@@ -36,7 +38,11 @@ def business_invoice_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "invoicing/invoice_list_business.html",
-        {"page": page, "invoices": page.object_list, "credit_notes": credit_notes},
+        {
+            "page": page,
+            "rows": invoice_rows_with_payment_status(page.object_list, today=timezone.localdate()),
+            "credit_notes": credit_notes,
+        },
     )
 
 

@@ -18,6 +18,7 @@ from coop.ledger.selectors import journal_list, receivable_for_invoice
 from coop.money import to_decimal
 from invoicing.exceptions import InvoicingError
 from invoicing.forms import CreditNoteForm, InvoiceRunForm, PeriodForm
+from invoicing.payments.selectors import invoice_rows_with_payment_status
 from invoicing.selectors import (
     credit_note_get_for_coop,
     credit_note_list_for_coop,
@@ -44,7 +45,7 @@ def office_invoice_list(request: HttpRequest) -> HttpResponse:
         {
             "coop": coop,
             "page": page,
-            "invoices": page.object_list,
+            "rows": invoice_rows_with_payment_status(page.object_list, today=timezone.localdate()),
             "credit_notes": list(credit_note_list_for_coop(coop=coop)[:20]),
         },
     )
