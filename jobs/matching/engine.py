@@ -194,11 +194,15 @@ def check_parts(
     hours = p.shift_hours[s]
     week_hours = p.member_week_hours[week, m]
     pay = p.shift_wage[s] * hours
-    parts = {
-        "active": np.broadcast_to(p.member_active[m], np.broadcast_shapes(np.shape(s), np.shape(m))),
-        "scope": np.isin(p.member_coop[m], p.coop_pools[coop]),
-        "availability": ((p.member_avail[m] >> (p.shift_weekday[s].astype(np.int64) * 3 + p.shift_daypart[s])) & 1)
-        == 1,
+    parts: dict[str, np.ndarray] = {}
+    if not dense_only:
+        # active, scope and availability hold by construction of the index cells (see block_scores)
+        parts["active"] = np.broadcast_to(p.member_active[m], np.broadcast_shapes(np.shape(s), np.shape(m)))
+        parts["scope"] = np.isin(p.member_coop[m], p.coop_pools[coop])
+        parts["availability"] = (
+            (p.member_avail[m] >> (p.shift_weekday[s].astype(np.int64) * 3 + p.shift_daypart[s])) & 1
+        ) == 1
+    parts |= {
         "skills": (p.member_skills_by_day[p.shift_day[s], m] & required) == required,
         "weekly_cap": week_hours + hours <= p.coop_max_week_hours[coop] + 1e-9,
         "earnings_cap": p.member_month_earnings[p.shift_month[s], m] + pay <= p.member_earnings_cap[m] + 1e-9,
@@ -286,10 +290,66 @@ def _preferred_positions(problem: Problem, shifts: np.ndarray, members: np.ndarr
 
 
 def block_scores(problem: Problem, coop: int, shifts: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(feasible, score) dense matrices for shifts x members of one index cell. `members` sorted."""
+    """(feasible, score) dense matrices for shifts x members of one index cell. `members` sorted.
+
+    The same tests and sums as `check_parts` and `score_parts` (and `_block_scores_plain`, which
+    the tests compare it with), element for element and in the same order, so the floats are
+    identical. What only depends on the member, or on the member and a shift's day, week, month,
+    language or the member's coop, is computed once per distinct value (a cell has a few) and
+    gathered into the block instead of gathered per shift.
+    """
+    p = problem
+    m = members
+    weights = p.coop_weights[coop]
+    # per distinct day / week / month / language of the block's shifts
+    u_day, day_of = np.unique(p.shift_day[shifts], return_inverse=True)
+    u_week, week_of = np.unique(p.shift_week[shifts], return_inverse=True)
+    u_month, month_of = np.unique(p.shift_month[shifts], return_inverse=True)
+    u_lang, lang_of = np.unique(p.shift_language[shifts], return_inverse=True)
+    required = p.shift_skills[shifts][:, None]
+    hours = p.shift_hours[shifts]
+    pay = p.shift_wage[shifts] * hours
+    # active, availability and scope hold by construction of the index and the pool.
+    skills = p.member_skills_by_day[u_day][:, m][day_of]
+    feasible = (skills & required) == required
+    week_hours = p.member_week_hours[u_week][:, m]  # (weeks, M)
+    feasible &= week_hours[week_of] + hours[:, None] <= p.coop_max_week_hours[coop] + 1e-9
+    earnings = p.member_month_earnings[u_month][:, m]
+    feasible &= earnings[month_of] + pay[:, None] <= p.member_earnings_cap[m][None, :] + 1e-9
+    local = p.member_travel_local[m]
+    if local.any():
+        m_coop = p.member_coop[m].astype(np.int64)
+        u_coop, coop_of = np.unique(m_coop, return_inverse=True)
+        place_ok = ((p.shift_place_coops[shifts][:, None] >> u_coop[None, :]) & 1) == 1  # (S, coops)
+        feasible &= ~local[None, :] | place_ok[:, coop_of]
+    if p.coop_neighbourhood_only[coop]:
+        feasible &= (p.member_home[m] == coop)[None, :]
+    rows, cols = _sparse_exclusions(problem, shifts, members)
+    feasible[rows, cols] = False
+    # score: same components, weights and order of the sum as score_parts + _block_scores_plain
+    target = p.member_target[m]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fairness = np.where(
+            target > 0, np.clip((target - week_hours) / np.where(target > 0, target, 1), 0, 1), 0.0
+        )  # (weeks, M)
+    w = dict(zip(COMPONENTS, weights.tolist(), strict=True))
+    neighbourhood = w["neighbourhood"] * (p.member_home[m] == coop).astype(np.float64)
+    waiting = w["waiting"] * np.minimum(p.member_days_waiting[m] / WAITING_FULL_DAYS, 1.0)
+    language = w["language"] * ((p.member_languages[m][None, :] & u_lang[:, None]) != 0).astype(np.float64)
+    score = (0 + neighbourhood)[None, :] + w["fairness"] * fairness[week_of]
+    score += waiting[None, :]
+    score += language[lang_of]
+    rows, cols = _preferred_positions(problem, shifts, members)
+    score[rows, cols] += weights[COMPONENTS.index("continuity")]
+    return feasible, score
+
+
+def _block_scores_plain(
+    problem: Problem, coop: int, shifts: np.ndarray, members: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """block_scores written with check_parts and score_parts directly (the tests' reference)."""
     s = shifts[:, None]
     m = members[None, :]
-    # active, availability and scope hold by construction of the index and the pool.
     parts = check_parts(problem, s, m, coop, dense_only=True)
     feasible = parts["skills"] & parts["weekly_cap"] & parts["earnings_cap"] & parts["travel"]
     if "neighbourhood_policy" in parts:
