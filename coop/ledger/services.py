@@ -67,16 +67,23 @@ def ledger_post(
     source: models.Model | None = None,
     reference: models.Model | str | None = None,
     idempotency_key: str | None = None,
+    key_locked: bool = False,
 ) -> LedgerTransaction:
     """Post one balanced transaction; with an idempotency key already used, return that one instead.
 
     `reference` names the document the posting concerns (defaults to `source`); the receivable of
     an invoice is the sum of receivable legs whose transaction references it.
+    `key_locked=True` tells that the caller holds a row lock that every posting with this key takes
+    first (e.g. the invoice row for `stripe-payment:<pi>`): no concurrent poster can race us to the
+    key, so the insert needs no savepoint. (Should one anyway, the unique constraint still refuses
+    the second posting: the caller's whole transaction fails instead of returning the first.)
     Raises UnbalancedTransaction for empty, zero, negative, two-sided or unbalanced legs and
     LedgerError for an account of another coop.
     """
     _check_legs(coop=coop, legs=legs)
-    with transaction.atomic():
+    # savepoint=False: nothing in here is caught and carried on from, except the unique-key race
+    # below, which has its own savepoint. An error rolls back the caller's transaction with ours.
+    with transaction.atomic(savepoint=False):
         if idempotency_key:
             existing = LedgerTransaction.objects.filter(coop=coop, idempotency_key=idempotency_key).first()
             if existing is not None:
@@ -84,7 +91,7 @@ def ledger_post(
         try:
             # A savepoint: a concurrent poster with the same key makes this insert wait and then
             # fail on the unique constraint; we return the winner's transaction.
-            with transaction.atomic():
+            with transaction.atomic(savepoint=not (key_locked and idempotency_key)):
                 txn = LedgerTransaction.objects.create(
                     coop=coop,
                     occurred_on=occurred_on,
@@ -102,7 +109,7 @@ def ledger_post(
                     ]
                 )
         except IntegrityError:
-            if not idempotency_key:
+            if not idempotency_key or key_locked:
                 raise
             return LedgerTransaction.objects.get(coop=coop, idempotency_key=idempotency_key)
         audit_record(

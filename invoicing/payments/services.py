@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Exists, Max, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
@@ -155,8 +156,18 @@ def _amount_due(invoice: Invoice, settlement: InvoiceSettlement) -> Money:
 def _settlement_refresh(invoice: Invoice, settlement: InvoiceSettlement, *, on: dt.date | None) -> tuple[str, str]:
     """Recompute paid / refunded / status from the payments (under the invoice lock); returns (old, new)."""
     totals = Payment.objects.filter(invoice=invoice).aggregate(paid=Sum("amount"), refunded=Sum("amount_refunded"))
-    paid = Decimal(totals["paid"] or 0)
-    refunded = Decimal(totals["refunded"] or 0)
+    return _settlement_apply(
+        invoice, settlement, paid=Decimal(totals["paid"] or 0), refunded=Decimal(totals["refunded"] or 0), on=on
+    )
+
+
+def _settlement_apply(
+    invoice: Invoice, settlement: InvoiceSettlement, *, paid: Decimal, refunded: Decimal, on: dt.date | None
+) -> tuple[str, str]:
+    """Store paid / refunded / status from the payments' totals (under the invoice lock); returns (old, new).
+
+    An unsaved `settlement` (the invoice's first payment) is inserted, a stored one updated: one query.
+    """
     net = paid - refunded
     owed = _owed(invoice)
     if owed > 0 and net >= owed:
@@ -175,17 +186,20 @@ def _settlement_refresh(invoice: Invoice, settlement: InvoiceSettlement, *, on: 
         settlement.paid_on = on or timezone.localdate()
     elif status != InvoiceSettlement.Status.PAID:
         settlement.paid_on = None
-    settlement.save(
-        update_fields=[
-            "amount_paid",
-            "amount_paid_currency",
-            "amount_refunded",
-            "amount_refunded_currency",
-            "status",
-            "paid_on",
-            "updated_at",
-        ]
-    )
+    if settlement.pk is None:
+        settlement.save(force_insert=True)
+    else:
+        settlement.save(
+            update_fields=[
+                "amount_paid",
+                "amount_paid_currency",
+                "amount_refunded",
+                "amount_refunded_currency",
+                "status",
+                "paid_on",
+                "updated_at",
+            ]
+        )
     # The status change is audited by the caller, in the same row as the money change that caused it.
     return str(old), str(status)
 
@@ -198,8 +212,18 @@ def _lock_invoice(invoice_id: int, *, coop_id: int | None = None) -> Invoice:
 _account_cache: dict[tuple[int, str, int | None], Any] = {}
 
 
-def _account(coop: Cooperative, code: str, *, business_id: int | None = None, name: str = "") -> Any:
-    """A ledger account; existing accounts are cached per process (accounts are append-only, never deleted)."""
+def _account(
+    coop: Cooperative,
+    code: str,
+    *,
+    business_id: int | None = None,
+    name: str = "",
+    name_of: Callable[[], str] | None = None,
+) -> Any:
+    """A ledger account; existing accounts are cached per process (accounts are append-only, never deleted).
+
+    `name_of` gives the name lazily: only needed when the account is opened (e.g. str(invoice.business)).
+    """
     from coop.ledger.models import Account, party_key_for
 
     key = (coop.pk, code, business_id)
@@ -207,7 +231,9 @@ def _account(coop: Cooperative, code: str, *, business_id: int | None = None, na
     if account is None:
         account = Account.objects.filter(coop=coop, code=code, party_key=party_key_for(business_id, None)).first()
         if account is None:
-            account = account_get_or_create(coop=coop, code=code, business_id=business_id, name=name)
+            account = account_get_or_create(
+                coop=coop, code=code, business_id=business_id, name=name_of() if name_of is not None else name
+            )
         # Cached only once this transaction commits: a row created (or first seen) in a transaction
         # that rolls back must never be reused.
         found = account
@@ -376,11 +402,23 @@ def anomaly_resolve(*, anomaly: PaymentAnomaly, actor: Any, note: str) -> Paymen
 
 
 def _post_payment(
-    *, invoice: Invoice, amount: Money, debit_code: str, on: dt.date, key: str, actor: Any | None, description: str
+    *,
+    invoice: Invoice,
+    amount: Money,
+    debit_code: str,
+    on: dt.date,
+    key: str,
+    actor: Any | None,
+    description: str,
+    key_locked: bool = False,
 ) -> LedgerTransaction:
+    # Called with the invoice row locked. `key_locked`: the key can only ever be posted for this
+    # invoice (a payment intent belongs to one invoice), so that lock already serializes it.
     coop = invoice.coop
     debit_account = _account(coop, debit_code)
-    receivable = _account(coop, AccountCode.RECEIVABLE, business_id=invoice.business_id, name=str(invoice.business))
+    receivable = _account(
+        coop, AccountCode.RECEIVABLE, business_id=invoice.business_id, name_of=lambda: str(invoice.business)
+    )
     return ledger_post(
         coop=coop,
         occurred_on=on,
@@ -389,6 +427,36 @@ def _post_payment(
         actor=actor,
         reference=invoice,
         idempotency_key=key,
+        key_locked=key_locked,
+    )
+
+
+# The invoice columns a Stripe payment needs (the lock reads no JSON snapshots or PDF paths).
+_PAYMENT_INVOICE_FIELDS = ("id", "coop_id", "business_id", "number", "status", "total_gross", "total_gross_currency")
+_SETTLEMENT_FIELDS = tuple(
+    f"settlement__{name}"
+    for name in (
+        "id",
+        "invoice_id",
+        "coop_id",
+        "amount_paid",
+        "amount_paid_currency",
+        "amount_refunded",
+        "amount_refunded_currency",
+        "status",
+        "paid_on",
+        "updated_at",
+    )
+)
+
+
+def _payments_total(field: str) -> Subquery:
+    return Subquery(
+        Payment.objects.filter(invoice=OuterRef("pk"))
+        .order_by()
+        .values("invoice")
+        .annotate(total=Sum(field))
+        .values("total")[:1]
     )
 
 
@@ -402,24 +470,51 @@ def payment_record_stripe(
     expected_cents: int | None,
     source: str,
     coop_id: int | None = None,
+    coop: Cooperative | None = None,
 ) -> PaymentOutcome:
     """Record one Stripe payment for an invoice: at most once per payment intent.
 
     A currency other than EUR, an amount other than the one asked (`expected_cents`, from the
     Checkout attempt) or more than is owed becomes an anomaly and posts nothing.
-    An invoice that does not exist (or belongs to another coop than `coop_id`) gives the outcome
-    note "unknown_invoice" and changes nothing.
+    An invoice that does not exist (or belongs to another coop than `coop_id` / `coop`) gives the
+    outcome note "unknown_invoice" and changes nothing. Pass `coop` when you have it (saves a query).
     """
+    if coop is not None:
+        coop_id = coop.pk
     # savepoint=False: inside the webhook's transaction a failure here must roll back everything anyway.
     with transaction.atomic(savepoint=False):
-        qs = Invoice.objects.select_for_update().select_related("coop", "business").filter(pk=invoice_id)
+        # The lock: two deliveries of the same payment (or a webhook and a coordinator) serialize here.
+        qs = Invoice.objects.select_for_update(of=("self",)).filter(pk=invoice_id).only(*_PAYMENT_INVOICE_FIELDS)
         invoice = (qs if coop_id is None else qs.filter(coop_id=coop_id)).first()
         if invoice is None:
             return PaymentOutcome(None, False, "unknown_invoice")
-        existing = Payment.objects.filter(stripe_payment_intent_id=payment_intent_id).first()
-        if existing is not None:
-            return PaymentOutcome(existing, False, "duplicate")
-        settlement = _settlement_locked(invoice)
+        if coop is not None:
+            invoice.coop = coop
+        # Re-read everything else AFTER the lock, in one statement with a fresh snapshot: what a
+        # worker we waited for just committed (its payment, its settlement) is visible here. (Not
+        # joined into the lock query: a FOR UPDATE that waited sees the other tables as before.)
+        state = (
+            Invoice.objects.filter(pk=invoice.pk)
+            .annotate(
+                intent_paid=Exists(Payment.objects.filter(stripe_payment_intent_id=payment_intent_id)),
+                paid_total=_payments_total("amount"),
+                refunded_total=_payments_total("amount_refunded"),
+            )
+            .select_related("settlement")
+            .only("id", *_SETTLEMENT_FIELDS)
+            .get()
+        )
+        if state.intent_paid:
+            return PaymentOutcome(
+                Payment.objects.filter(stripe_payment_intent_id=payment_intent_id).first(), False, "duplicate"
+            )
+        try:
+            settlement = state.settlement
+        except InvoiceSettlement.DoesNotExist:
+            # The invoice's first payment: inserted with its totals below (no payments without one).
+            settlement = InvoiceSettlement(
+                invoice=invoice, coop_id=invoice.coop_id, amount_paid=zero(), amount_refunded=zero()
+            )
         due = _amount_due(invoice, settlement)
         problem: tuple[str, str] | None = None
         if currency.lower() != "eur":
@@ -465,6 +560,7 @@ def payment_record_stripe(
             actor=None,
             description=_("Online payment %(pi)s for invoice %(number)s")
             % {"pi": payment_intent_id, "number": invoice.number},
+            key_locked=True,
         )
         payment = Payment.objects.create(
             coop_id=invoice.coop_id,
@@ -476,7 +572,14 @@ def payment_record_stripe(
             stripe_payment_intent_id=payment_intent_id,
             ledger_transaction=txn,
         )
-        old, new = _settlement_refresh(invoice, settlement, on=received_on)
+        # The totals of the payments as read after the lock, plus this one: no second SUM query.
+        old, new = _settlement_apply(
+            invoice,
+            settlement,
+            paid=Decimal(state.paid_total or 0) + Decimal(amount.amount),
+            refunded=Decimal(state.refunded_total or 0),
+            on=received_on,
+        )
         if expected_cents is not None:
             CheckoutAttempt.objects.filter(invoice=invoice, status=CheckoutAttempt.Status.OPEN).update(
                 status=CheckoutAttempt.Status.COMPLETED, updated_at=timezone.now()

@@ -103,12 +103,11 @@ def invoice_pay_link(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def stripe_webhook(request: HttpRequest, coop_slug: str) -> HttpResponse:
     """Stripe's webhook for one coop: verified with that coop's own secret."""
-    coop = Cooperative.objects.filter(slug=coop_slug).select_related("stripe_account").first()
-    if coop is None:
-        raise Http404
     result = webhooks.webhook_event_receive(
-        coop=coop, payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+        coop_slug=coop_slug, payload=request.body, signature=request.headers.get("Stripe-Signature", "")
     )
+    if result is None:
+        raise Http404
     return HttpResponse(result.outcome, status=result.status, content_type="text/plain")
 
 

@@ -33,6 +33,7 @@ def _broken_payment_record_stripe(
     expected_cents,
     source,
     coop_id=None,
+    coop=None,
 ):
     with transaction.atomic():
         invoice = Invoice.objects.select_related("coop").get(pk=invoice_id)
