@@ -66,3 +66,16 @@ def test_two_events_for_one_payment_at_once_record_one_payment(invoice):
     assert statuses == [200, 200]
     assert Payment.objects.count() == 1
     assert payment_integrity_check().ok
+
+
+def test_same_redelivery_to_two_workers_is_stored_once(invoice):
+    """The quick path (no transaction, one INSERT): the unique (coop, event id) index settles the race."""
+    pi = se.payment_intent(amount=cents(invoice), metadata=se.invoice_metadata(invoice))
+    session = se.checkout_session(amount=cents(invoice), metadata=se.invoice_metadata(invoice), pi_id=pi["id"])
+    assert _race(invoice, [se.event("payment_intent.succeeded", pi)]) == [200]
+    late = se.event("checkout.session.completed", session)
+    for _round in range(3):
+        assert _race(invoice, [late, late]) == [200, 200]
+    assert WebhookEvent.objects.count() == 2
+    assert Payment.objects.count() == 1
+    assert payment_integrity_check().ok
