@@ -112,3 +112,33 @@ def test_english_pdf_renders_labels_in_english(
     with translation.override("en"):
         text = " ".join(pdf_text(invoice_pdf_bytes(invoice), tmp_path).split())
     assert "Invoice number" in text and "Period of delivery" in text and "Wtta" in text
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_invoice_pdf_html_is_well_formed_so_the_fast_parser_is_used(
+    run_invoices, kanaleneiland, bakery, fatima, fatima_worked, language
+):
+    """pdf.py builds the tree with expat when the HTML is well-formed XHTML (and falls back to the
+    slower HTML5 parser otherwise): a template change that breaks well-formedness shows up here."""
+    import xml.etree.ElementTree as ET
+
+    from django.template.loader import render_to_string
+
+    from invoicing import pdf
+    from invoicing.selectors import invoice_document_context
+
+    bakery.business.legal_name = "Bakker & Zn <B.V.>"  # escaped by the template
+    bakery.business.save()
+    invoice = run_invoices(kanaleneiland)[0]
+    with translation.override(language):
+        html = render_to_string("invoicing/invoice_pdf.html", invoice_document_context(invoice))
+    root = ET.fromstring(pdf._DOCTYPE.sub("", html, count=1))
+    assert root.tag == "html" and root.find("body") is not None
+    assert "Bakker & Zn <B.V.>" in "".join(root.find("body").itertext())
+
+
+def test_pdf_of_html_that_is_not_well_formed_still_renders():
+    from invoicing import pdf
+
+    content = pdf.html_to_pdf("<!doctype html><html><body><p>Factuur<br>regel &nbsp; twee</body></html>")
+    assert content.startswith(b"%PDF")
