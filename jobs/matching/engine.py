@@ -60,9 +60,9 @@ NO_CAP = np.inf
 # optimum): each shift keeps its best 2 * seats + PRUNE_EXTRA candidates; the next-best
 # MEMBER_FACTOR * (seats of the cell) members of a cell keep MEMBER_K shifts each, picked with a
 # SPREAD of at most that many points so they do not all land on the same shifts.
-PRUNE_EXTRA = int(os.environ.get("WK_MATCHING_PRUNE_EXTRA", "12"))
-MEMBER_FACTOR = float(os.environ.get("WK_MATCHING_MEMBER_FACTOR", "4"))
-MEMBER_K = int(os.environ.get("WK_MATCHING_MEMBER_K", "3"))
+PRUNE_EXTRA = int(os.environ.get("WK_MATCHING_PRUNE_EXTRA", "10"))
+MEMBER_FACTOR = float(os.environ.get("WK_MATCHING_MEMBER_FACTOR", "5"))
+MEMBER_K = int(os.environ.get("WK_MATCHING_MEMBER_K", "2"))
 MAX_PASSES = 4  # graph growths per phase
 SPREAD = float(os.environ.get("WK_MATCHING_SPREAD", "0.2"))
 
@@ -617,9 +617,10 @@ def solve(
         if not len(pick_s):
             break
         parts = pair_components(problem, pick_s, pick_m)
+        columns = [parts[name].tolist() for name in COMPONENTS]
         picks.extend(
-            Pick(int(s), int(m), float(sc), phase, {name: round(float(parts[name][i]), 4) for name in COMPONENTS})
-            for i, (s, m, sc) in enumerate(zip(pick_s, pick_m, pick_sc, strict=True))
+            Pick(s, m, sc, phase, {name: round(v, 4) for name, v in zip(COMPONENTS, values, strict=True)})
+            for s, m, sc, *values in zip(pick_s.tolist(), pick_m.tolist(), pick_sc.tolist(), *columns, strict=True)
         )
         _apply_picks(problem, pick_s, pick_m)
     stats: dict[str, float | int] = {
@@ -650,12 +651,13 @@ def pair_components(problem: Problem, s: np.ndarray | list[int], m: np.ndarray |
         weights = problem.coop_weights[int(coop)]
         for i, name in enumerate(COMPONENTS):
             out[name][sel] = weights[i] * np.asarray(parts[name], np.float64)
+        asked_back = {
+            int(ss): set(problem.preferred[int(ss)].tolist())
+            for ss in np.unique(s[sel]).tolist()
+            if int(ss) in problem.preferred
+        }
         wanted = np.array(
-            [
-                int(mm) in set(problem.preferred.get(int(ss), np.zeros(0, np.int64)).tolist())
-                for ss, mm in zip(s[sel], m[sel], strict=True)
-            ],
-            bool,
+            [mm in asked_back.get(ss, ()) for ss, mm in zip(s[sel].tolist(), m[sel].tolist(), strict=True)], bool
         )
         out["continuity"][sel] = weights[COMPONENTS.index("continuity")] * wanted
     return out
