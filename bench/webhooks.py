@@ -365,6 +365,12 @@ def main() -> None:
     invoice_count = int(args.events * 0.7 / 2.2) + 100
     with transaction.atomic():  # one commit: the deferred balance trigger sees whole postings
         _coop_id, invoices = fill(invoices=invoice_count)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # Fresh statistics, as a live database has them (autovacuum would get there a minute into the
+        # run): without them the planner takes the just-filled tables for empty and picks poor indexes.
+        cursor.execute("ANALYZE")
     deliveries, genuine_paid, bait_ids = build_events(invoices, total=args.events, bait=100)
     secret = stripe_keys_for(Cooperative.objects.get(slug="kanaleneiland")).webhook_secret
     from django.db import connections

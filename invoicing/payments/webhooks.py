@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Exists, F, OuterRef, Subquery, Value
+from django.db.models import Exists, F, Subquery, Value
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -162,23 +162,17 @@ def _facts(coop: Cooperative, slug: str, event: stripe_gateway.StripeEvent, subj
     re-checks under the invoice row lock.
     """
     pi, invoice_id, attempt_id = subject.payment_intent_id, subject.invoice_id, subject.attempt_id
+    no = Value(False, output_field=models.BooleanField())
+    # Literal ids in the subqueries (not OuterRef): each is one primary-key or unique-index probe.
     row = (
         Cooperative.objects.filter(pk=coop.pk, slug=slug)
         .annotate(
             account_version=F("stripe_account__updated_at"),
-            duplicate=Exists(WebhookEvent.objects.filter(coop_id=OuterRef("pk"), stripe_event_id=event.id)),
-            intent_paid=(
-                Exists(Payment.objects.filter(stripe_payment_intent_id=pi))
-                if pi
-                else Value(False, output_field=models.BooleanField())
-            ),
-            invoice_of_coop=(
-                Exists(Invoice.objects.filter(pk=invoice_id, coop_id=OuterRef("pk")))
-                if invoice_id
-                else Value(False, output_field=models.BooleanField())
-            ),
+            duplicate=Exists(WebhookEvent.objects.filter(coop_id=coop.pk, stripe_event_id=event.id)),
+            intent_paid=Exists(Payment.objects.filter(stripe_payment_intent_id=pi)) if pi else no,
+            invoice_of_coop=Exists(Invoice.objects.filter(pk=invoice_id, coop_id=coop.pk)) if invoice_id else no,
             expected_amount=(
-                Subquery(CheckoutAttempt.objects.filter(pk=attempt_id, coop_id=OuterRef("pk")).values("amount")[:1])
+                Subquery(CheckoutAttempt.objects.filter(pk=attempt_id, coop_id=coop.pk).values("amount")[:1])
                 if attempt_id
                 else Value(None, output_field=models.DecimalField(max_digits=12, decimal_places=2))
             ),
