@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, F, Q, QuerySet, TextField, Value
+from django.db.models import CharField, Count, DateField, F, Q, QuerySet, TextField, TimeField, Value
 from django.db.models.functions import Cast
 
 from coop.models import Cooperative
@@ -285,8 +285,35 @@ def problem_load(
     month_earnings = np.zeros((max(len(months), 1), n_m))
     busy: list[tuple[int, int, int, int]] = []
     days_waiting = np.full(n_m, np.inf)
+    shifts_of_job: dict[int, list[int]] = defaultdict(list)
+    for i, r in enumerate(shift_rows):
+        shifts_of_job[r[1]].append(i)
+    shift_pos = {sid: i for i, sid in enumerate(shift_ids.tolist())}
+    preferred_lists: dict[int, list[int]] = defaultdict(list)
+    declined_lists: dict[int, list[int]] = defaultdict(list)
+    # Preferences and earlier answers per shift (kinds 2 and 3), in the same query as the planned
+    # work below (kinds 0 and 1): one round trip. Their date, time and category columns are empty.
+    no_date, no_time = Value(None, output_field=DateField()), Value(None, output_field=TimeField())
+    blank = {"a_day": no_date, "a_start": no_time, "a_end": no_time, "a_category": Value("", output_field=CharField())}
+    answer_columns = ("member_id", "a_day", "a_start", "a_end", "a_category", "kind", "owner")
+    preferred = (
+        Job.preferred_members.through.objects.filter(job_id__in=job_ids)
+        .order_by()
+        .annotate(**blank, kind=Value(2), owner=F("job_id"))
+        .values_list(*answer_columns)
+    )
+    declined = (
+        Offer.objects.filter(shift_id__in=list(shift_pos), status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED])
+        .order_by()
+        .annotate(**blank, kind=Value(3), owner=F("shift_id"))
+        .values_list(*answer_columns)
+    )
+    # --- work already planned or offered (weeks and months of the round), and each member's last job.
+    # One date window: waiting counts fully from WAITING_FULL_DAYS on, so only the last jobs inside
+    # that window matter.
+    since = today - dt.timedelta(days=math.ceil(engine.WAITING_FULL_DAYS))
+    rows: Any = preferred.union(declined, all=True)
     if n_m:
-        since = today - dt.timedelta(days=math.ceil(engine.WAITING_FULL_DAYS))
         first, last = since, today
         if days:
             last_day = days[-1]
@@ -297,7 +324,7 @@ def problem_load(
                 (last_day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1),
             )
         columns = ("member_id", "shift__date", "shift__start_time", "shift__end_time", "shift__job__category")
-        planned = (
+        rows = (
             Assignment.objects.filter(
                 of_members,
                 status=Assignment.Status.ACTIVE,
@@ -306,8 +333,8 @@ def problem_load(
             )
             .exclude(shift_id=ignore_planned_shift_id or 0)
             .order_by()
-            .annotate(kind=Value(0))
-            .values_list(*columns, "kind")
+            .annotate(kind=Value(0), owner=Value(0))
+            .values_list(*columns, "kind", "owner")
             .union(
                 Offer.objects.filter(
                     of_members,
@@ -317,62 +344,41 @@ def problem_load(
                 )
                 .exclude(shift_id=ignore_planned_shift_id or 0)
                 .order_by()
-                .annotate(kind=Value(1))
-                .values_list(*columns, "kind"),
+                .annotate(kind=Value(1), owner=Value(0))
+                .values_list(*columns, "kind", "owner"),
+                preferred,
+                declined,
                 all=True,
             )
         )
-        wage_of: dict[str, float] = {}
-        for member_id, day, start, end, category, kind in planned:
-            pos = member_pos.get(member_id)
-            if pos is None:
-                continue
-            i = pos
-            if kind == 0 and since <= day <= today:
-                days_waiting[i] = min(days_waiting[i], max((today - day).days, 0))
-            hours = _hours(start, end)
-            w = week_pos.get(_week_key(day))
-            if w is not None:
-                week_hours[w, i] += hours
-            mo = month_pos.get((day.year, day.month))
-            if mo is not None:
-                if category not in wage_of:
-                    wage_of[category] = float(member_wage_for_category(values, category).amount)
-                month_earnings[mo, i] += hours * wage_of[category]
-            day_index = day_pos.get(day)
-            if day_index is not None:
-                busy.append((i, day_index, _minutes(start), _minutes(end)))
-
-    # --- preferences and earlier answers, per shift
-    shifts_of_job: dict[int, list[int]] = defaultdict(list)
-    for i, r in enumerate(shift_rows):
-        shifts_of_job[r[1]].append(i)
-    shift_pos = {sid: i for i, sid in enumerate(shift_ids.tolist())}
-    preferred_lists: dict[int, list[int]] = defaultdict(list)
-    declined_lists: dict[int, list[int]] = defaultdict(list)
-    answers = (
-        Job.preferred_members.through.objects.filter(job_id__in=job_ids)
-        .order_by()
-        .annotate(kind=Value(0))
-        .values_list("job_id", "member_id", "kind")
-        .union(
-            Offer.objects.filter(shift_id__in=list(shift_pos), status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED])
-            .order_by()
-            .annotate(kind=Value(1))
-            .values_list("shift_id", "member_id", "kind"),
-            all=True,
-        )
-    )
-    for owner_id, member_id, kind in answers:
+    wage_of: dict[str, float] = {}
+    for member_id, day, start, end, category, kind, owner_id in rows:
         pos = member_pos.get(member_id)
         if pos is None:
             continue
         i = pos
-        if kind == 0:
+        if kind == 2:
             for s in shifts_of_job[owner_id]:
                 preferred_lists[s].append(i)
-        elif owner_id in shift_pos:
-            declined_lists[shift_pos[owner_id]].append(i)
+            continue
+        if kind == 3:
+            if owner_id in shift_pos:
+                declined_lists[shift_pos[owner_id]].append(i)
+            continue
+        if kind == 0 and since <= day <= today:
+            days_waiting[i] = min(days_waiting[i], max((today - day).days, 0))
+        hours = _hours(start, end)
+        w = week_pos.get(_week_key(day))
+        if w is not None:
+            week_hours[w, i] += hours
+        mo = month_pos.get((day.year, day.month))
+        if mo is not None:
+            if category not in wage_of:
+                wage_of[category] = float(member_wage_for_category(values, category).amount)
+            month_earnings[mo, i] += hours * wage_of[category]
+        day_index = day_pos.get(day)
+        if day_index is not None:
+            busy.append((i, day_index, _minutes(start), _minutes(end)))
 
     weights = np.array([float(Decimal(str(values[f"matching_weight_{name}"]))) for name in engine.COMPONENTS])
     n_c = len(coops)
