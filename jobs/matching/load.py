@@ -123,6 +123,14 @@ def scope_coops(coop: Cooperative, values: dict[str, Any]) -> list[Cooperative]:
     return coops
 
 
+# The empty date, time and category columns of the answer rows in the planned-work query (built once).
+_NO_PLANNED_WORK = {
+    "a_day": Value(None, output_field=DateField()),
+    "a_start": Value(None, output_field=TimeField()),
+    "a_end": Value(None, output_field=TimeField()),
+    "a_category": Value("", output_field=CharField()),
+}
+
 ShiftRow = tuple[int, int, dt.date, dt.time, dt.time, int, str, str, str]
 
 
@@ -293,19 +301,17 @@ def problem_load(
     declined_lists: dict[int, list[int]] = defaultdict(list)
     # Preferences and earlier answers per shift (kinds 2 and 3), in the same query as the planned
     # work below (kinds 0 and 1): one round trip. Their date, time and category columns are empty.
-    no_date, no_time = Value(None, output_field=DateField()), Value(None, output_field=TimeField())
-    blank = {"a_day": no_date, "a_start": no_time, "a_end": no_time, "a_category": Value("", output_field=CharField())}
     answer_columns = ("member_id", "a_day", "a_start", "a_end", "a_category", "kind", "owner")
     preferred = (
         Job.preferred_members.through.objects.filter(job_id__in=job_ids)
         .order_by()
-        .annotate(**blank, kind=Value(2), owner=F("job_id"))
+        .annotate(**_NO_PLANNED_WORK, kind=Value(2), owner=F("job_id"))
         .values_list(*answer_columns)
     )
     declined = (
         Offer.objects.filter(shift_id__in=list(shift_pos), status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED])
         .order_by()
-        .annotate(**blank, kind=Value(3), owner=F("shift_id"))
+        .annotate(**_NO_PLANNED_WORK, kind=Value(3), owner=F("shift_id"))
         .values_list(*answer_columns)
     )
     # --- work already planned or offered (weeks and months of the round), and each member's last job.

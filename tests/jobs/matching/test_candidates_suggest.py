@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from jobs.matching.selectors import candidates_suggest
-from members.models import availability_bit
+from jobs.models import Shift
+from members.models import Skill, availability_bit
 from tests.jobs.factories import PlannedAssignmentFactory
 from tests.jobs.matching.conftest import give_skill, member, monday_next_week, shift_on
 
@@ -47,3 +48,37 @@ def test_business_preference_moves_a_member_up(kanaleneiland, job):
     result = candidates_suggest(shift=shift_on(job, monday_next_week()))
     assert [c.member for c in result] == [second, first]
     assert result[0].reasons["continuity"] > 0
+
+
+def test_certificates_count_on_the_shift_day(kanaleneiland, job):
+    hygiene = Skill.objects.create(
+        slug="food-hygiene-test", name_nl="Hygiëne", name_en="Food hygiene", requires_certificate=True
+    )
+    job.required_skills.add(hygiene)
+    day = monday_next_week()
+    valid, expired, uncertified, without = (member(kanaleneiland, n) for n in ("Anna", "Bram", "Cas", "Dirk"))
+    give_skill(valid, hygiene, valid_until=day)  # valid up to and including the shift day
+    give_skill(expired, hygiene, valid_until=day - dt.timedelta(days=1))
+    give_skill(uncertified, hygiene, valid_until=None)
+    result = candidates_suggest(shift=shift_on(job, day))
+    assert [c.member for c in result] == [valid]
+    assert without not in [c.member for c in result]
+
+
+def test_query_count_does_not_grow_with_members_skills_or_answers(
+    kanaleneiland, job, cleaning, django_assert_max_num_queries
+):
+    job.required_skills.add(cleaning)
+    day = monday_next_week()
+    members = [member(kanaleneiland, f"M{i}") for i in range(12)]
+    for m in members:
+        give_skill(m, cleaning)
+    job.preferred_members.add(members[3])
+    shift = shift_on(job, day)
+    shift = Shift.objects.select_related("job__coop").get(pk=shift.pk)
+    candidates_suggest(shift=shift, limit=10)  # the rule version's values are then kept per process
+    # rule version, members (skills tested in SQL), planned work + answers, the chosen members
+    with django_assert_max_num_queries(4):
+        result = candidates_suggest(shift=shift, limit=10)
+    assert len(result) == 10
+    assert result[0].member == members[3]
