@@ -6,7 +6,7 @@ Creates a throwaway PostgreSQL database (dropped afterwards unless --keep), migr
 with bulk_create (members with worker profiles, skills and certificates, businesses, jobs and
 shifts over the next two weeks, planned work and pending offers), then times candidates_suggest
 for random shifts the way the business view calls it (the shift with its job and coop loaded).
-Prints one JSON line: {"members","requests","p50_ms","p95_ms", ...}.
+Prints one JSON line: {"members","requests","p50_ms","p95_ms", ..., "queries_per_call"}.
 """
 
 from __future__ import annotations
@@ -240,6 +240,11 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
                 times.append(elapsed)
                 found.append(len(candidates))
         times.sort()
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            candidates_suggest(shift=shift, limit=10)
         out: dict[str, object] = {
             "members": args.members,
             "jobs": args.jobs,
@@ -248,6 +253,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2),
             "max_ms": round(times[-1], 2),
             "mean_candidates": round(statistics.mean(found), 2),
+            "queries_per_call": len(captured.captured_queries),
             "fill_seconds": round(fill_seconds, 1),
             "database": connections["default"].vendor,
         }
