@@ -111,6 +111,10 @@ def stripe_webhook(request: HttpRequest, coop_slug: str) -> HttpResponse:
     return HttpResponse(result.outcome, status=result.status, content_type="text/plain")
 
 
+# Signed by Stripe, not a browser: MachineEndpointMiddleware skips the session/auth/CSRF/locale stack.
+stripe_webhook.machine_endpoint = True  # type: ignore[attr-defined]
+
+
 # --- office ----------------------------------------------------------------------------------------
 def _office(request: HttpRequest, *, coordinator: bool = False, board: bool = False) -> Cooperative:
     coop = coop_current_for_staff(request)

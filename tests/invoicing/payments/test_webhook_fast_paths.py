@@ -173,3 +173,23 @@ def test_redeliveries_outside_any_transaction_are_stored_once(invoice, post_even
     assert WebhookEvent.objects.count() == 2
     assert Payment.objects.count() == 1
     assert payment_integrity_check().ok
+
+
+def test_webhook_skips_the_browser_stack_but_not_the_host_check(invoice, client, settings):
+    """MachineEndpointMiddleware: no session cookie, no language negotiation; an unknown host is still refused."""
+    _pi, ev, _cs = _paid_events(invoice)
+    body, header = se.signed(ev, stripe_keys_for(invoice.coop).webhook_secret)
+    url = f"/payments/webhooks/stripe/{invoice.coop.slug}/"
+    response = client.post(url, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
+    assert (response.status_code, response.content) == (200, b"processed")
+    assert "Vary" not in response  # Session/Locale middlewares never saw it
+    assert not response.cookies
+    settings.ALLOWED_HOSTS = ["example.org"]
+    refused = client.post(url, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
+    assert refused.status_code == 400
+    assert Payment.objects.count() == 1
+
+
+def test_get_on_the_webhook_url_still_goes_through_the_normal_stack(invoice, client):
+    response = client.get(f"/payments/webhooks/stripe/{invoice.coop.slug}/")
+    assert response.status_code == 405  # require_POST, reached through every middleware
