@@ -168,15 +168,17 @@ def _worker(index: int, workers: int, coop_id: int, media_root: str, queue: mp.Q
     app.conf.task_always_eager = True
     from coop.models import Cooperative
     from invoicing.selectors import invoice_business_ids_to_bill
+    from invoicing.services.euro_trail import RuleCache
     from invoicing.services.invoices import invoice_issue
 
     coop = Cooperative.objects.get(pk=coop_id)
     mine = [b for b in invoice_business_ids_to_bill(coop=coop, until=UNTIL) if b.pk % workers == index]
+    rules = RuleCache(coop)  # one per run, like invoice_run
     issued = 0
     cpu = time.process_time()
     for business in mine:
         # Eager Celery: the after-commit PDF and e-mail tasks run here, in this worker, like a real one.
-        invoice_issue(coop=coop, business=business, until=UNTIL)
+        invoice_issue(coop=coop, business=business, until=UNTIL, rules=rules)
         issued += 1
         if len(mail.outbox) > 50:
             mail.outbox.clear()

@@ -149,10 +149,13 @@ def invoice_issue(
     until: dt.date,
     actor: Any | None = None,
     issue_date: dt.date | None = None,
+    rules: RuleCache | None = None,
 ) -> Invoice:
     """Bill all approved, unbilled hours of one business up to `until` on one new, numbered invoice.
 
     Posts the invoice to the books and, after commit, renders the PDF and e-mails it.
+    `rules`: the run's RuleCache (rule versions, minimum wages, VAT rates loaded once per run
+    instead of once per invoice: six queries less per invoice); a fresh one when not given.
     Raises InvoiceEmpty when there is nothing to bill, EuroTrailError when a rate does not cover
     wage and costs, InvoicingError when the business does not work with the coop.
     """
@@ -165,7 +168,8 @@ def invoice_issue(
         if not entries:
             raise InvoiceEmpty(_("There are no approved hours to invoice for %(client)s.") % {"client": business})
 
-        rules = RuleCache(coop)
+        if rules is None or rules.coop.pk != coop.pk:
+            rules = RuleCache(coop)
         lines: list[InvoiceLine] = []
         for position, entry in enumerate(entries, start=1):
             shift = entry.assignment.shift
@@ -207,7 +211,9 @@ def invoice_issue(
             )
         total_net = eur(sum((to_decimal(li.line_total_net) for li in lines), Decimal(0)))
         total_vat = eur(sum((to_decimal(li.vat_amount) for li in lines), Decimal(0)))
-        term = business.payment_term_days or int(rule_value(coop, "payment_term_days", on=today))
+        term = business.payment_term_days or int(
+            rules.on(today).values.get("payment_term_days") or rule_value(coop, "payment_term_days", on=today)
+        )
 
         # Lock late: the counter row is held only from here to commit.
         sequence, number = document_number_next(coop=coop, series=InvoiceCounter.Series.INVOICE, year=today.year)
@@ -273,9 +279,10 @@ def invoice_run_detailed(*, coop: Cooperative, until: dt.date, actor: Any | None
     """
     started = timezone.now()
     result = InvoiceRunResult()
+    rules = RuleCache(coop)  # one per run, as its docstring says
     for business in invoice_business_ids_to_bill(coop=coop, until=until):
         try:
-            result.invoices.append(invoice_issue(coop=coop, business=business, until=until, actor=actor))
+            result.invoices.append(invoice_issue(coop=coop, business=business, until=until, actor=actor, rules=rules))
         except InvoiceEmpty:
             continue  # another run billed it in the meantime
         except (InvoicingError, RulebookError) as exc:

@@ -112,3 +112,21 @@ def test_issued_invoice_cannot_be_edited_or_deleted(run_invoices, kanaleneiland,
         invoice.delete()
     with pytest.raises(TypeError):
         invoice.lines.first().delete()
+
+
+def test_a_run_loads_the_rulebook_once_not_per_invoice(kanaleneiland, bakery, fatima, books_sound):
+    """The run passes one RuleCache to every invoice: the second invoice reads no rulebook rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from invoicing.services.euro_trail import RuleCache
+
+    rules = RuleCache(kanaleneiland)
+    approved_hours(coop=kanaleneiland, business=bakery.business, member=fatima, day=WORK_DAY)
+    first = invoice_issue(coop=kanaleneiland, business=bakery.business, until=UNTIL, rules=rules)
+    approved_hours(coop=kanaleneiland, business=bakery.business, member=fatima, day=WORK_DAY + dt.timedelta(1))
+    with CaptureQueriesContext(connection) as queries:
+        second = invoice_issue(coop=kanaleneiland, business=bakery.business, until=UNTIL, rules=rules)
+    assert not [q for q in queries.captured_queries if "rulebook_" in q["sql"]]
+    assert second.payment_term_days == first.payment_term_days == 14
+    assert second.sequence == first.sequence + 1
