@@ -17,6 +17,7 @@ class CooperativeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Cooperative
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True  # the hook creates related rows; the coop itself is unchanged
 
     name = factory.Sequence(lambda n: f"Wijk {n}")
     slug = factory.Sequence(lambda n: f"wijk-{n}")
@@ -55,6 +56,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class AppliedMemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Member
+        skip_postgeneration_save = True  # the hook creates the worker profile; the member is unchanged
 
     user = factory.SubFactory(UserFactory)
     coop = factory.SubFactory(CooperativeFactory)

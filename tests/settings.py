@@ -1,12 +1,13 @@
 """Test settings: the real settings, with tasks eager unless a test starts a real worker."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 
 from coop.settings import *  # noqa: F403
-from coop.settings import BASE_DIR, DATABASES
+from coop.settings import BASE_DIR, DATABASES, STATIC_ROOT
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -15,3 +16,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so a real Celery worker process can open the same test database.
     # One file per pytest process so parallel runs on one machine do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")}
+
+# WhiteNoise warns on every request when STATIC_ROOT does not exist (collectstatic never runs in tests).
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
