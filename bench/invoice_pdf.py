@@ -42,13 +42,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sqlite", action="store_true", help="use a temporary SQLite file instead of PostgreSQL")
     args = parser.parse_args(argv)
 
-    from bench.invoice_run import UNTIL, _database, fill
+    from bench.common import throwaway_database
+    from bench.invoice_run import UNTIL, fill
 
     workdir = Path(tempfile.mkdtemp(prefix="wk_bench_pdf_"))
     if args.sqlite:
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     else:
-        _database(args.db, args.server)
+        throwaway_database(args.db, args.server)
         os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "coop.settings"
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
 
         shutil.rmtree(workdir, ignore_errors=True)
         if not args.sqlite:
-            _database(args.db, args.server, drop_only=True)
+            throwaway_database(args.db, args.server, drop_only=True)
 
 
 if __name__ == "__main__":

@@ -23,16 +23,9 @@ import sys
 import tempfile
 import time
 
+from bench.common import bench_coop, throwaway_database
+
 UNTIL = dt.date(2026, 3, 29)
-
-
-def _database(name: str, base_url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{base_url}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def fill(*, invoices: int, min_lines: int, max_lines: int, seed: int = 1, members: int = 300) -> int:
@@ -41,28 +34,11 @@ def fill(*, invoices: int, min_lines: int, max_lines: int, seed: int = 1, member
     from django.utils import timezone
 
     from coop.money import eur
-    from coop.services import cooperative_create
     from jobs.models import Assignment, HourEntry, Job, Shift
     from members.models import Business, BusinessRelation, Member, User
 
     rng = random.Random(seed)
-    coop = cooperative_create(
-        actor=None,
-        founded_on=dt.date(2025, 1, 1),
-        name="Kanaleneiland",
-        slug="kanaleneiland",
-        legal_name="Wijkcoöperatie Kanaleneiland U.A.",
-        kvk_number="90000001",
-        vat_id="NL000099998B57",
-        iban="NL91ABNA0417164300",
-        street="Marshalllaan 1",
-        postcode="3527TK",
-        city="Utrecht",
-        email="info@kanaleneiland.example.nl",
-        postcode_areas=["3526", "3527"],
-        invoice_prefix="KAN",
-        wtta_number="WTTA-12345",
-    )
+    coop = bench_coop(wtta_number="WTTA-12345")
     password = make_password(None)
     users = User.objects.bulk_create(
         [
@@ -197,7 +173,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args(argv)
 
-    _database(args.db, args.server)
+    throwaway_database(args.db, args.server)
     os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "coop.settings"
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
@@ -272,7 +248,7 @@ def main(argv: list[str] | None = None) -> None:
 
         shutil.rmtree(media_root, ignore_errors=True)
         if not args.keep:
-            _database(args.db, args.server, drop_only=True)
+            throwaway_database(args.db, args.server, drop_only=True)
 
 
 if __name__ == "__main__":

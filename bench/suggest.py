@@ -20,14 +20,7 @@ import statistics
 import sys
 import time
 
-
-def _database(name: str, base_url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{base_url}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
+from bench.common import bench_coop, throwaway_database
 
 
 def _fill(*, members: int, jobs: int, seed: int) -> list[int]:
@@ -35,28 +28,12 @@ def _fill(*, members: int, jobs: int, seed: int) -> list[int]:
     from django.utils import timezone
 
     from coop.money import eur
-    from coop.services import cooperative_create
     from jobs.models import Assignment, Job, Offer, Shift
     from members.models import Business, BusinessRelation, Member, MemberSkill, Skill, User, WorkerProfile
 
     rng = random.Random(seed)
     today = timezone.localdate()
-    coop = cooperative_create(
-        actor=None,
-        founded_on=dt.date(2025, 1, 1),
-        name="Kanaleneiland",
-        slug="kanaleneiland",
-        legal_name="Wijkcoöperatie Kanaleneiland U.A.",
-        kvk_number="90000001",
-        vat_id="NL000099998B57",
-        iban="NL91ABNA0417164300",
-        street="Marshalllaan 1",
-        postcode="3527TK",
-        city="Utrecht",
-        email="info@kanaleneiland.example.nl",
-        postcode_areas=["3526", "3527"],
-        invoice_prefix="KAN",
-    )
+    coop = bench_coop()
     skills = Skill.objects.bulk_create(
         [
             Skill(slug=f"skill-{i}", name_nl=f"Vaardigheid {i}", name_en=f"Skill {i}", requires_certificate=i < 6)
@@ -207,7 +184,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args(argv)
 
-    _database(args.db, args.server)
+    throwaway_database(args.db, args.server)
     os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coop.settings")
     import django
@@ -260,7 +237,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     finally:
         connections.close_all()
         if not args.keep:
-            _database(args.db, args.server, drop_only=True)
+            throwaway_database(args.db, args.server, drop_only=True)
     print(json.dumps(out))
     return out
 

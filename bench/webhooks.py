@@ -37,17 +37,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.common import bench_coop, throwaway_database
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-
-
-def _database(name: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _free_port() -> int:
@@ -64,26 +57,10 @@ def fill(*, invoices: int, businesses: int = 100) -> tuple[int, list[tuple[int, 
     from coop.ledger.models import AccountCode, LedgerLeg, LedgerTransaction
     from coop.ledger.services import account_get_or_create
     from coop.money import eur
-    from coop.services import cooperative_create
     from invoicing.models import Invoice
     from members.models import Business, BusinessRelation
 
-    coop = cooperative_create(
-        actor=None,
-        founded_on=dt.date(2025, 1, 1),
-        name="Kanaleneiland",
-        slug="kanaleneiland",
-        legal_name="Wijkcoöperatie Kanaleneiland U.A.",
-        kvk_number="90000001",
-        vat_id="NL000099998B57",
-        iban="NL91ABNA0417164300",
-        street="Marshalllaan 1",
-        postcode="3527TK",
-        city="Utrecht",
-        email="info@kanaleneiland.example.nl",
-        postcode_areas=["3526", "3527"],
-        invoice_prefix="KAN",
-    )
+    coop = bench_coop()
     rows = Business.objects.bulk_create(
         [
             Business(
@@ -325,7 +302,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.monotonic()
 
-    _database(args.database)
+    throwaway_database(args.database, BASE_URL)
     env = {
         **os.environ,
         "DATABASE_URL": f"{BASE_URL}/{args.database}",
@@ -449,7 +426,7 @@ def main() -> None:
     }
     connections.close_all()
     if not args.keep:
-        _database(args.database, drop_only=True)
+        throwaway_database(args.database, BASE_URL, drop_only=True)
     print(json.dumps(result))
 
 
