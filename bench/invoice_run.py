@@ -6,7 +6,8 @@ Builds a throwaway database (default wk_bench_invoices), fills it with one coop,
 their approved hours (3-40 shifts each: one- and two-page invoices), then runs the invoice run the
 way production does: each worker process issues invoices (number, lines with euro trail, ledger
 posting, audit) and does the after-commit work of each (PDF through the pdf.py gateway into
-storage, e-mail with the PDF attached to an in-memory backend). Workers split the businesses;
+storage, e-mail with the PDF attached to an in-memory backend). Workers take the next business
+from one shared queue when they are free (as Celery workers with prefetch 1 do);
 they contend on the real counter row lock. Prints one JSON line:
 {"invoices", "workers", "seconds", "invoices_per_s", "projected_10000_min", "lines", ...}.
 """
@@ -129,7 +130,7 @@ def fill(*, invoices: int, min_lines: int, max_lines: int, seed: int = 1, member
     return coop.pk
 
 
-def _worker(index: int, workers: int, coop_id: int, media_root: str, queue: mp.Queue) -> None:  # type: ignore[type-arg]
+def _worker(coop_id: int, media_root: str, work: mp.Queue, queue: mp.Queue) -> None:  # type: ignore[type-arg]
     import django
 
     django.setup()
@@ -143,22 +144,24 @@ def _worker(index: int, workers: int, coop_id: int, media_root: str, queue: mp.Q
 
     app.conf.task_always_eager = True
     from coop.models import Cooperative
-    from invoicing.selectors import invoice_business_ids_to_bill
     from invoicing.services.euro_trail import RuleCache
     from invoicing.services.invoices import invoice_issue
+    from members.models import Business
 
     coop = Cooperative.objects.get(pk=coop_id)
-    mine = [b for b in invoice_business_ids_to_bill(coop=coop, until=UNTIL) if b.pk % workers == index]
     rules = RuleCache(coop)  # one per run, like invoice_run
     issued = 0
     cpu = time.process_time()
-    for business in mine:
+    # Like Celery workers with prefetch 1: each process takes the next business when it is free, so
+    # a worker that drew short invoices does not sit idle while the other finishes long ones.
+    while (business_id := work.get()) is not None:
+        business = Business.objects.get(pk=business_id)
         # Eager Celery: the after-commit PDF and e-mail tasks run here, in this worker, like a real one.
         invoice_issue(coop=coop, business=business, until=UNTIL, rules=rules)
         issued += 1
         if len(mail.outbox) > 50:
             mail.outbox.clear()
-    queue.put((issued, time.process_time() - cpu))
+    queue.put((issued, time.process_time() - cpu, time.perf_counter()))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -194,11 +197,19 @@ def main(argv: list[str] | None = None) -> None:
             cursor.execute("ANALYZE")
         connections.close_all()
 
+        from coop.models import Cooperative
+        from invoicing.selectors import invoice_business_ids_to_bill
+
+        to_bill = [b.pk for b in invoice_business_ids_to_bill(coop=Cooperative.objects.get(pk=coop_id), until=UNTIL)]
+        connections.close_all()
         ctx = mp.get_context("fork")
         queue = ctx.Queue()
-        procs = [
-            ctx.Process(target=_worker, args=(i, args.workers, coop_id, media_root, queue)) for i in range(args.workers)
-        ]
+        work = ctx.Queue()
+        for business_id in to_bill:
+            work.put(business_id)
+        for _ in range(args.workers):
+            work.put(None)
+        procs = [ctx.Process(target=_worker, args=(coop_id, media_root, work, queue)) for _ in range(args.workers)]
         t = time.perf_counter()
         for p in procs:
             p.start()
@@ -208,6 +219,7 @@ def main(argv: list[str] | None = None) -> None:
         reports = [queue.get() for _ in procs]
         issued = sum(r[0] for r in reports)
         worker_cpu = sum(r[1] for r in reports)
+        idle_tail = max(r[2] for r in reports) - min(r[2] for r in reports)
         if any(p.exitcode for p in procs):
             raise SystemExit(f"a worker failed: {[p.exitcode for p in procs]}")
 
@@ -232,6 +244,7 @@ def main(argv: list[str] | None = None) -> None:
             "worker_cpu_s_per_invoice": round(worker_cpu / issued, 3),
             "projected_10000_min_cores_free": round(10_000 * worker_cpu / issued / args.workers / 60, 1),
             "target_10000_min": 15,
+            "idle_tail_s": round(idle_tail, 2),  # how long one worker waited for the other at the end
             "gap_free": sequences == list(range(1, len(sequences) + 1)),
             "all_pdfs": pages_ok,
             "all_emailed": not Invoice.objects.filter(coop=coop, emailed_at__isnull=True).exists(),
