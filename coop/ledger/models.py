@@ -29,7 +29,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
-from coop.models import Cooperative
+from coop.models import AppendOnlyModel, AppendOnlyQuerySet, Cooperative
 
 
 class AccountCode(models.TextChoices):
@@ -69,27 +69,6 @@ def ledger_reference(obj: models.Model | str | None) -> str:
     if isinstance(obj, str):
         return obj
     return f"{obj._meta.label_lower}:{obj.pk}"
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError(f"{self.model.__name__} rows are append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError(f"{self.model.__name__} rows are append-only")
-
-
-class AppendOnlyModel(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError(f"{type(self).__name__} rows are append-only")
 
 
 class Account(AppendOnlyModel):

@@ -16,25 +16,15 @@ by data migrations, and a new legal rate is a new row with its own `valid_from`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
-from coop.models import Cooperative
+from coop.models import AppendOnlyModel, AppendOnlyQuerySet, Cooperative
 
 
-class ImmutableQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError(f"{self.model.__name__} rows are never edited")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError(f"{self.model.__name__} rows are never deleted")
-
-
-class RuleVersion(models.Model):
+class RuleVersion(AppendOnlyModel):
     class Source(models.TextChoices):
         FOUNDING = "founding", _("First version (founding)")
         VOTE = "vote", _("Adopted by member vote")
@@ -52,7 +42,7 @@ class RuleVersion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ImmutableQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rule version")
@@ -69,21 +59,13 @@ class RuleVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.coop} v{self.number} ({self.effective_from})"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError("Rule versions are never edited; create a new version")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Rule versions are never deleted")
-
-
-class RuleValue(models.Model):
+class RuleValue(AppendOnlyModel):
     version = models.ForeignKey(RuleVersion, on_delete=models.PROTECT, related_name="values")
     key = models.CharField(_("rule"), max_length=60)
     value = models.JSONField(_("value"))
 
-    objects = ImmutableQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rule value")
@@ -92,14 +74,6 @@ class RuleValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("Rule values are never edited")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Rule values are never deleted")
 
 
 class VatRate(models.Model):
