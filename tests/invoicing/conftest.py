@@ -68,12 +68,7 @@ def run_invoices(django_capture_on_commit_callbacks):  # type: ignore[no-untyped
 
 @pytest.fixture
 def legal_tables(transactional_db):  # type: ignore[no-untyped-def]
-    """Transactional tests flush every table, the seeded legal tables (VAT, minimum wage) too: seed again."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("coop.rulebook.migrations.0002_legal_tables").seed(apps, None)
+    """A transactional test; the root conftest's `_legal_tables` puts back the flushed legal tables."""
 
 
 @pytest.fixture
