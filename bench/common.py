@@ -37,3 +37,34 @@ def bench_coop(**extra: Any) -> Any:
         invoice_prefix="KAN",
         **extra,
     )
+
+
+def postgres_cpu_seconds() -> float | None:
+    """CPU seconds used so far by the local PostgreSQL server: its live processes plus the reaped ones.
+
+    Read from /proc (Linux, server on this machine). The postmaster's cutime/cstime hold the CPU
+    of backends that have exited (e.g. a finished worker's connection). None when not available.
+    """
+    import os
+
+    procs: dict[int, tuple[int, int, int]] = {}  # pid -> (ppid, own ticks, reaped children's ticks)
+    try:
+        pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return None
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        if stat[stat.index("(") + 1 : stat.rindex(")")] not in ("postgres", "postmaster"):
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
+        procs[pid] = (int(fields[1]), utime + stime, cutime + cstime)
+    if not procs:
+        return None
+    # The postmaster is the one whose parent is not PostgreSQL; only its reaped children count.
+    ticks = sum(own + (reaped if ppid not in procs else 0) for ppid, own, reaped in procs.values())
+    return ticks / os.sysconf("SC_CLK_TCK")

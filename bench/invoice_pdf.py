@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
         from coop.models import Cooperative
         from invoicing import pdf
         from invoicing.models import Invoice
-        from invoicing.selectors import invoice_business_ids_to_bill, invoice_document_context
+        from invoicing.selectors import invoice_business_ids_to_bill, invoice_pdf_context
         from invoicing.services import invoices as service
 
         service._enqueue_delivery = lambda invoice_id: None  # render below, timed
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> None:
             pipeline_cpu += time.process_time() - c
             # The same HTML the pipeline rendered (built outside the timer).
             with translation.override("nl"):
-                html = render_to_string("invoicing/invoice_pdf.html", invoice_document_context(rendered))
+                html = render_to_string("invoicing/invoice_pdf.html", invoice_pdf_context(rendered))
             t, c = time.perf_counter(), time.process_time()
             content = bare(html)
             bare_s += time.perf_counter() - t

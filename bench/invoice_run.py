@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 
-from bench.common import bench_coop, throwaway_database
+from bench.common import bench_coop, postgres_cpu_seconds, throwaway_database
 
 UNTIL = dt.date(2026, 3, 29)
 
@@ -210,12 +210,15 @@ def main(argv: list[str] | None = None) -> None:
         for _ in range(args.workers):
             work.put(None)
         procs = [ctx.Process(target=_worker, args=(coop_id, media_root, work, queue)) for _ in range(args.workers)]
+        pg_cpu_before = postgres_cpu_seconds()
         t = time.perf_counter()
         for p in procs:
             p.start()
         for p in procs:
             p.join()
         seconds = time.perf_counter() - t
+        pg_cpu_after = postgres_cpu_seconds()
+        pg_cpu = None if pg_cpu_before is None or pg_cpu_after is None else pg_cpu_after - pg_cpu_before
         reports = [queue.get() for _ in procs]
         issued = sum(r[0] for r in reports)
         worker_cpu = sum(r[1] for r in reports)
@@ -243,6 +246,9 @@ def main(argv: list[str] | None = None) -> None:
             # two cores are not shared with other work.
             "worker_cpu_s_per_invoice": round(worker_cpu / issued, 3),
             "projected_10000_min_cores_free": round(10_000 * worker_cpu / issued / args.workers / 60, 1),
+            # The local PostgreSQL server's CPU during the run (None when it is not on this machine):
+            # the workers and the database share the two cores.
+            "postgres_cpu_s_per_invoice": None if pg_cpu is None else round(pg_cpu / issued, 3),
             "target_10000_min": 15,
             "idle_tail_s": round(idle_tail, 2),  # how long one worker waited for the other at the end
             "gap_free": sequences == list(range(1, len(sequences) + 1)),

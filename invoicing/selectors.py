@@ -68,8 +68,10 @@ def invoice_get_for_coop(*, coop: Cooperative, invoice_id: int) -> Invoice | Non
     return invoice_list_for_coop(coop=coop).filter(pk=invoice_id).first()
 
 
-def invoice_lines(invoice: Invoice) -> list[InvoiceLine]:
-    return list(invoice.lines.select_related("rule_version").order_by("position"))
+def invoice_lines(invoice: Invoice, *, with_rule_versions: bool = True) -> list[InvoiceLine]:
+    """The invoice's lines in order; with the rule version of each (a whole rulebook per line) when asked."""
+    lines = invoice.lines.order_by("position")
+    return list(lines.select_related("rule_version") if with_rule_versions else lines)
 
 
 @dataclass
@@ -154,9 +156,14 @@ def credited_by_line(invoice: Invoice) -> dict[int, dict[str, Decimal]]:
     return result
 
 
-def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
-    """Everything the invoice page and PDF show, from the frozen snapshot and the stored lines."""
-    lines = invoice_lines(invoice)
+def invoice_pdf_context(invoice: Invoice, *, lines: list[InvoiceLine] | None = None) -> dict[str, Any]:
+    """What the invoice PDF shows: the frozen snapshot and the stored lines, nothing that changes later.
+
+    No credit notes (a later credit note is its own document) and no rule versions (the PDF shows
+    the trail's totals, not which rulebook version each line used).
+    """
+    if lines is None:
+        lines = invoice_lines(invoice, with_rule_versions=False)
     return {
         "invoice": invoice,
         "seller": invoice.seller,
@@ -164,9 +171,16 @@ def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
         "lines": lines,
         "vat_breakdown": [{**row, "net": eur(row["net"]), "vat": eur(row["vat"])} for row in invoice.vat_breakdown],
         "trail": trail_totals(lines),
-        "credit_notes": list(invoice.credit_notes.order_by("sequence")),
         # One VAT rate (the usual case): the PDF states it once instead of a column per line.
         "several_rates": len(invoice.vat_breakdown) > 1,
+    }
+
+
+def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
+    """Everything the invoice page shows: the PDF's context, each line's rule version and the credit notes."""
+    return {
+        **invoice_pdf_context(invoice, lines=invoice_lines(invoice)),
+        "credit_notes": list(invoice.credit_notes.order_by("sequence")),
     }
 
 

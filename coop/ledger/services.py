@@ -202,22 +202,48 @@ def account_get_or_create_many(
 ) -> dict[tuple[str, int | None, int | None], Account]:
     """Many accounts at once, `wanted` as (code, business_id, member_id, name); one query when they exist.
 
+    Missing accounts are opened with one INSERT .. ON CONFLICT DO NOTHING and read back with one
+    more query, however many there are (a savepoint and an insert each cost a run of invoices for
+    new clients and members four queries per account). A concurrent poster that opens the same
+    account first makes our insert skip it; the read-back finds theirs.
     Returns them keyed by (code, business_id, member_id).
     """
-    by_key: dict[tuple[str, str], tuple[str, int | None, int | None, str]] = {
-        (code, party_key_for(business_id, member_id)): (code, business_id, member_id, name)
-        for code, business_id, member_id, name in wanted
-    }
-    found = {
-        (a.code, a.party_key): a
-        for a in Account.objects.filter(
-            coop=coop, code__in={k[0] for k in by_key}, party_key__in={k[1] for k in by_key}
+    by_key: dict[tuple[str, str], tuple[str, int | None, int | None, str]] = {}
+    for code, business_id, member_id, name in wanted:
+        if code not in AccountCode.values:
+            raise LedgerError(_("Unknown account %(code)s.") % {"code": code})
+        by_key[(code, party_key_for(business_id, member_id))] = (code, business_id, member_id, name)
+
+    def read() -> dict[tuple[str, str], Account]:
+        return {
+            (a.code, a.party_key): a
+            for a in Account.objects.filter(
+                coop=coop, code__in={k[0] for k in by_key}, party_key__in={k[1] for k in by_key}
+            )
+        }
+
+    found = read()
+    missing = [key for key in by_key if key not in found]
+    if missing:
+        rows = []
+        for code, party_key in missing:
+            _code, business_id, member_id, name = by_key[(code, party_key)]
+            rows.append(
+                Account(
+                    coop=coop,
+                    code=code,
+                    business_id=business_id,
+                    member_id=member_id,
+                    party_key=party_key,
+                    name=name[:200],
+                )
+            )
+        Account.objects.bulk_create(
+            rows,
+            ignore_conflicts=True,
         )
-    }
+        found = read()
     result: dict[tuple[str, int | None, int | None], Account] = {}
-    for key, (code, business_id, member_id, name) in by_key.items():
-        account = found.get(key) or account_get_or_create(
-            coop=coop, code=code, business_id=business_id, member_id=member_id, name=name
-        )
-        result[(code, business_id, member_id)] = account
+    for key, (code, business_id, member_id, _name) in by_key.items():
+        result[(code, business_id, member_id)] = found[key]
     return result

@@ -191,7 +191,7 @@ def _transition(batch: PayoutBatch, new: str, actor: Any, fields: list[str], dat
 
 
 def _lock(batch_id: int) -> PayoutBatch:
-    return PayoutBatch.objects.select_for_update().select_related("coop").get(pk=batch_id)
+    return PayoutBatch.objects.select_for_update(of=("self",)).select_related("coop").get(pk=batch_id)
 
 
 def payout_batch_approve(*, batch_id: int, actor: Any) -> PayoutBatch:

@@ -88,7 +88,7 @@ def credit_note_create(
         raise InvoicingError(_("Give a reason for the credit note."))
     today = issue_date or timezone.localdate()
     with transaction.atomic():
-        locked = Invoice.objects.select_for_update().select_related("coop", "business").get(pk=invoice.pk)
+        locked = Invoice.objects.select_for_update(of=("self",)).select_related("coop", "business").get(pk=invoice.pk)
         lines = {line.pk: line for line in locked.lines.order_by("position")}
         credited = credited_by_line(locked)
         if amounts is None:
@@ -255,7 +255,7 @@ def credit_note_pdf_render(*, credit_note_id: int) -> CreditNote:
         return credit_note
     content = credit_note_pdf_bytes(credit_note)
     with transaction.atomic():
-        locked = CreditNote.objects.select_for_update().select_related("coop").get(pk=credit_note_id)
+        locked = CreditNote.objects.select_for_update(of=("self",)).select_related("coop").get(pk=credit_note_id)
         if locked.pdf_rendered_at is not None:
             return locked
         name = f"credit_notes/{locked.coop.slug}/{locked.number}.pdf"

@@ -139,6 +139,9 @@ def _invoice_post_to_ledger(*, invoice: Invoice, lines: list[InvoiceLine], actor
         source=invoice,
         reference=invoice,
         idempotency_key=f"invoice:{invoice.pk}",
+        # The invoice row was inserted in this very transaction: nobody else can see it, so no
+        # concurrent posting for it exists and the insert needs no savepoint (see ledger_post).
+        key_locked=True,
     )
 
 
@@ -325,10 +328,10 @@ def invoice_deliveries_resume(*, coop: Cooperative, created_before: dt.datetime)
 def invoice_pdf_bytes(invoice: Invoice) -> bytes:
     """Render the invoice PDF from its frozen snapshot (any time, same document)."""
     from invoicing import pdf
-    from invoicing.selectors import invoice_document_context
+    from invoicing.selectors import invoice_pdf_context
 
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string("invoicing/invoice_pdf.html", invoice_document_context(invoice))
+        html = render_to_string("invoicing/invoice_pdf.html", invoice_pdf_context(invoice))
     return pdf.html_to_pdf(html)
 
 
@@ -352,7 +355,7 @@ def invoice_pdf_render(*, invoice_id: int, force: bool = False) -> Invoice:
         return invoice
     content = invoice_pdf_bytes(invoice)
     with transaction.atomic():
-        locked = Invoice.objects.select_for_update().select_related("coop").get(pk=invoice_id)
+        locked = Invoice.objects.select_for_update(of=("self",)).select_related("coop").get(pk=invoice_id)
         if locked.pdf_rendered_at is not None and not force:
             return locked
         old_name = locked.pdf.name if locked.pdf else ""
@@ -379,13 +382,14 @@ def invoice_email(*, invoice_id: int) -> bool:
     can send; a worker killed between claim and send leaves it unsent, never sent twice.
     """
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+        invoice = Invoice.objects.select_for_update(of=("self",)).select_related("coop").get(pk=invoice_id)
         if invoice.emailed_at is not None:
             return False
         invoice.emailed_at = timezone.now()
         invoice.save(update_fields=["emailed_at"])
     try:
-        invoice = invoice_pdf_render(invoice_id=invoice_id)
+        if invoice.pdf_rendered_at is None:  # a stored PDF is never taken away: no need to read the row again
+            invoice = invoice_pdf_render(invoice_id=invoice_id)
         _invoice_email_send(invoice)
     except Exception:
         with transaction.atomic():

@@ -41,7 +41,7 @@ def _member_transition(
 
 def _locked(member: Member) -> Member:
     # Lock the row and re-read the status: two coordinators may click at the same moment.
-    return Member.objects.select_for_update().select_related("coop", "user").get(pk=member.pk)
+    return Member.objects.select_for_update(of=("self",)).select_related("coop", "user").get(pk=member.pk)
 
 
 def _reason_required(reason: str) -> str:

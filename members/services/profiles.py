@@ -44,7 +44,7 @@ def member_details_update(
         "languages": languages_clean(languages),
     }
     with transaction.atomic():
-        locked = Member.objects.select_for_update().select_related("coop").get(pk=member.pk)
+        locked = Member.objects.select_for_update(of=("self",)).select_related("coop").get(pk=member.pk)
         changed = {name: value for name, value in new.items() if getattr(locked, name) != value}
         if not changed:
             return locked
@@ -82,7 +82,7 @@ def worker_profile_update(
             raise ValidationError(_("The earnings limit must be more than zero, or empty."), code="cap")
         cap = eur(monthly_earnings_cap)
     with transaction.atomic():
-        locked = Member.objects.select_for_update().select_related("coop").get(pk=member.pk)
+        locked = Member.objects.select_for_update(of=("self",)).select_related("coop").get(pk=member.pk)
         profile, _created = WorkerProfile.objects.select_for_update().get_or_create(member=locked)
         old = {
             "target_hours_per_week": profile.target_hours_per_week,
@@ -135,7 +135,7 @@ def member_skills_set(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = Member.objects.select_for_update().select_related("coop").get(pk=member.pk)
+        locked = Member.objects.select_for_update(of=("self",)).select_related("coop").get(pk=member.pk)
         profile, _created = WorkerProfile.objects.get_or_create(member=locked)
         current = {ms.skill_id: ms for ms in profile.member_skills.all()}
         old = {
@@ -167,7 +167,7 @@ def member_consent_give(*, ctx: AuditContext, member: Member, note: str) -> Memb
     if not note:
         raise ValidationError(_("Write down how the consent was given."), code="note")
     with transaction.atomic():
-        locked = Member.objects.select_for_update().select_related("coop").get(pk=member.pk)
+        locked = Member.objects.select_for_update(of=("self",)).select_related("coop").get(pk=member.pk)
         locked.assisted_consent_at = timezone.now()
         locked.assisted_consent_note = note[:300]
         locked.save(update_fields=["assisted_consent_at", "assisted_consent_note"])
@@ -178,7 +178,7 @@ def member_consent_give(*, ctx: AuditContext, member: Member, note: str) -> Memb
 def member_consent_withdraw(*, ctx: AuditContext, member: Member) -> Member:
     """Withdraw consent for assisted mode; a coordinator acting for the member is stopped on their next page."""
     with transaction.atomic():
-        locked = Member.objects.select_for_update().select_related("coop").get(pk=member.pk)
+        locked = Member.objects.select_for_update(of=("self",)).select_related("coop").get(pk=member.pk)
         if locked.assisted_consent_at is None:
             return locked
         old_note = locked.assisted_consent_note

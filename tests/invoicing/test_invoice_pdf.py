@@ -125,13 +125,13 @@ def test_invoice_pdf_html_is_well_formed_so_the_fast_parser_is_used(
     from django.template.loader import render_to_string
 
     from invoicing import pdf
-    from invoicing.selectors import invoice_document_context
+    from invoicing.selectors import invoice_pdf_context
 
     bakery.business.legal_name = "Bakker & Zn <B.V.>"  # escaped by the template
     bakery.business.save()
     invoice = run_invoices(kanaleneiland)[0]
     with translation.override(language):
-        html = render_to_string("invoicing/invoice_pdf.html", invoice_document_context(invoice))
+        html = render_to_string("invoicing/invoice_pdf.html", invoice_pdf_context(invoice))
     body = pdf._DOCTYPE.sub("", html, count=1)
     assert "<!" not in body
     root = ET.fromstring(body)  # noqa: S314 (our own template output)
