@@ -164,6 +164,27 @@ def _worker(coop_id: int, media_root: str, work: mp.Queue, queue: mp.Queue) -> N
     queue.put((issued, time.process_time() - cpu, time.perf_counter()))
 
 
+def _page_counts(media_root: str, sample: int = 500) -> dict[str, int]:
+    """{"1": n, "2": n, ...}: pages per stored PDF, for an evenly spread sample of them."""
+    import re
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo is None:
+        return {}
+    files = sorted(Path(media_root).rglob("*.pdf"))
+    step = max(1, len(files) // sample)
+    counts: dict[str, int] = {}
+    for path in files[::step][:sample]:
+        out = subprocess.run([pdfinfo, str(path)], capture_output=True, text=True, check=True).stdout
+        match = re.search(r"^Pages:\s+(\d+)", out, re.MULTILINE)
+        pages = match.group(1) if match else "?"
+        counts[pages] = counts.get(pages, 0) + 1
+    return dict(sorted(counts.items()))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--invoices", type=int, default=1000)
@@ -235,6 +256,7 @@ def main(argv: list[str] | None = None) -> None:
         leftover = invoice_run(coop=coop, until=UNTIL)  # a rerun must find nothing
         sequences = list(Invoice.objects.filter(coop=coop).order_by("sequence").values_list("sequence", flat=True))
         pages_ok = Invoice.objects.filter(coop=coop, pdf_rendered_at__isnull=True).count() == 0
+        page_counts = _page_counts(media_root)
         result = {
             "invoices": issued,
             "workers": args.workers,
@@ -256,6 +278,9 @@ def main(argv: list[str] | None = None) -> None:
             "all_emailed": not Invoice.objects.filter(coop=coop, emailed_at__isnull=True).exists(),
             "rerun_issued": len(leftover),
             "trial_balance_total": str(trial_balance(coop).total.amount),
+            # How long the invoices are (the target is for one- and two-page invoices), read with
+            # poppler's pdfinfo from up to 500 of the stored PDFs; {} when pdfinfo is not installed.
+            "pages": page_counts,
             "fill_seconds": round(fill_seconds, 1),
             "cpus": os.cpu_count(),
             "load_avg_1m": round(os.getloadavg()[0], 2),

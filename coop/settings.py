@@ -117,6 +117,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The statements PostgreSQL caches per connection (the foreign-key checks at commit, the
+    # ledger's balance trigger) are planned for the tables' current size on every call. A worker's
+    # connection otherwise keeps the plans it made while a table was small (a sequential scan),
+    # and every commit grows slower as the table grows: measured on the invoice run, the database's
+    # CPU per invoice went from 11 to 22 ms over 4,000 invoices, and stayed at 11-12 ms with this.
+    # Django's own queries are not prepared, so nothing else changes.
+    db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    db_options["options"] = f"{db_options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------

@@ -93,3 +93,13 @@ def test_balance_check_plans_for_the_books_current_size():
         cursor.execute("SELECT proconfig FROM pg_proc WHERE proname = 'ledger_check_balanced'")
         (config,) = cursor.fetchone()
     assert "plan_cache_mode=force_custom_plan" in (config or [])
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL connection setting")
+@pytest.mark.django_db
+def test_connections_plan_cached_statements_for_the_current_table_sizes():
+    # Foreign-key checks at commit are cached statements too; see the DATABASES comment in settings.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_custom_plan",)
