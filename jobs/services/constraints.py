@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
+from djmoney.money import Money
 
-from coop.rulebook.selectors import rule_value
+from coop.money import eur
+from coop.rulebook.selectors import member_wage_for_category, rule_value, rule_values
+from coop.templatetags.money import format_money
 from jobs.models import Assignment, Shift
 from members.models import Member, MemberSkill
 
@@ -63,6 +67,43 @@ def member_week_hours(member: Member, day: dt.date) -> Decimal:
     return total
 
 
+def member_month_earnings(member: Member, day: dt.date, *, with_shift: Shift | None = None) -> Money:
+    """The member's wage from active assignments in the calendar month of `day` (plus `with_shift`).
+
+    Each shift at the member wage of its job's category in the rulebook of the job's coop in force
+    on `day`, as the matching engine counts it against the member's own monthly limit.
+    """
+    first = day.replace(day=1)
+    next_first = (first + dt.timedelta(days=32)).replace(day=1)
+    shifts = [
+        a.shift
+        for a in Assignment.objects.select_related("shift__job__coop").filter(
+            member=member, status=Assignment.Status.ACTIVE, shift__date__gte=first, shift__date__lt=next_first
+        )
+    ]
+    if with_shift is not None and all(s.pk != with_shift.pk for s in shifts):
+        shifts.append(with_shift)
+    values_of: dict[int, dict[str, Any]] = {}
+    total = Decimal(0)
+    for shift in shifts:
+        coop = shift.job.coop
+        if coop.pk not in values_of:
+            values_of[coop.pk] = rule_values(coop, on=day)[1]
+        total += shift.hours * member_wage_for_category(values_of[coop.pk], shift.job.category).amount
+    return eur(total)
+
+
+def member_earnings_cap_exceeded(member: Member, shift: Shift) -> Money | None:
+    """The member's own monthly earnings limit if this shift would take them over it, else None."""
+    profile = getattr(member, "profile", None)
+    cap = getattr(profile, "monthly_earnings_cap", None)
+    if cap is None:
+        return None
+    if member_month_earnings(member, shift.date, with_shift=shift).amount > cap.amount:
+        return cap
+    return None
+
+
 def hard_constraint_failures(*, member: Member, shift: Shift, check_seats: bool = True) -> list[str]:
     """Translated reasons why the member may not take a seat on this shift (empty list: allowed)."""
     failures: list[str] = []
@@ -99,6 +140,12 @@ def hard_constraint_failures(*, member: Member, shift: Shift, check_seats: bool 
         failures.append(
             _("This would take %(name)s over %(hours)s hours in that week.")
             % {"name": member.first_name, "hours": max_hours}
+        )
+    cap = member_earnings_cap_exceeded(member, shift)
+    if cap is not None:
+        failures.append(
+            _("This would take %(name)s over their own monthly earnings limit of %(cap)s.")
+            % {"name": member.first_name, "cap": format_money(cap)}
         )
     if check_seats and shift_seats_taken(shift) >= shift.seats:
         failures.append(_("All places on this shift are taken."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,8 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.audit import audit_record
+from coop.rulebook.selectors import rule_value
+from coop.templatetags.money import format_money
 from jobs.models import Assignment, Offer, Shift
-from jobs.services.constraints import member_overlapping_assignment, shift_is_open_for_work, shift_seats_taken
+from jobs.services.constraints import (
+    member_earnings_cap_exceeded,
+    member_overlapping_assignment,
+    member_week_hours,
+    shift_is_open_for_work,
+    shift_seats_taken,
+)
 from members.models import Member
 
 
@@ -91,6 +100,24 @@ def offer_accept(
         raise ValidationError(
             _("You already work at that time (%(shift)s). You cannot take two shifts at once.")
             % {"shift": overlap.shift}
+        )
+    # The matching round checked these when it made the offer; a hand assignment since may have
+    # filled the week or the month.
+    max_hours = rule_value(shift.job.coop, "max_hours_per_week", on=shift.date)
+    week_hours = member_week_hours(locked_member, shift.date)
+    if week_hours + shift.hours > Decimal(max_hours):
+        raise ValidationError(
+            _(
+                "With this work you would have more than %(max)s hours that week "
+                "(you have %(hours)s). The coop set this limit."
+            )
+            % {"max": max_hours, "hours": f"{week_hours:g}"}
+        )
+    cap = member_earnings_cap_exceeded(locked_member, shift)
+    if cap is not None:
+        raise ValidationError(
+            _("With this work you would earn more than your own limit of %(cap)s that month.")
+            % {"cap": format_money(cap)}
         )
     try:
         with transaction.atomic():
