@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -40,6 +40,13 @@ COOP_FIELDS: tuple[str, ...] = (
 )
 
 
+class HttpsURLField(forms.URLField):
+    """A website typed without a scheme ("wijkwerk.nl") is taken as https:// (Django 6's default)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(assume_scheme="https", **kwargs)
+
+
 class CooperativeAddForm(forms.ModelForm):
     founded_on = forms.DateField(
         label=_("Rulebook in force from"),
@@ -50,6 +57,7 @@ class CooperativeAddForm(forms.ModelForm):
     class Meta:
         model = Cooperative
         fields = COOP_FIELDS
+        field_classes = {"website": HttpsURLField}
 
 
 @admin.register(Cooperative)
@@ -58,6 +66,7 @@ class CooperativeAdmin(admin.ModelAdmin):
     search_fields = ["name", "legal_name", "kvk_number"]
     prepopulated_fields = {"slug": ["name"]}
     fields = COOP_FIELDS
+    formfield_overrides = {models.URLField: {"form_class": HttpsURLField}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Cooperative]:
         return super().get_queryset(request).filter(pk__in=coops_staffed_by(request.user).values("pk"))

@@ -123,8 +123,9 @@ else:
     # and every commit grows slower as the table grows: measured on the invoice run, the database's
     # CPU per invoice went from 11 to 22 ms over 4,000 invoices, and stayed at 11-12 ms with this.
     # Django's own queries are not prepared, so nothing else changes.
-    db_options = DATABASES["default"].setdefault("OPTIONS", {})
-    db_options["options"] = f"{db_options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        db_options = DATABASES["default"].setdefault("OPTIONS", {})
+        db_options["options"] = f"{db_options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------

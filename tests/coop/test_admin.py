@@ -118,7 +118,7 @@ def test_cooperative_added_in_admin_gets_its_founding_rulebook(client, admin_use
         "city": "Utrecht",
         "email": "info@overvecht.example.nl",
         "phone": "",
-        "website": "",
+        "website": "overvecht.example.nl",  # typed without a scheme
         "postcode_areas": '["3561", "3562"]',
         "invoice_prefix": "OVV",
         "wtta_number": "",
@@ -129,6 +129,7 @@ def test_cooperative_added_in_admin_gets_its_founding_rulebook(client, admin_use
     response = client.post(reverse("admin:coop_cooperative_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     coop = Cooperative.objects.get(slug="overvecht")
+    assert coop.website == "https://overvecht.example.nl"
     version = RuleVersion.objects.get(coop=coop)
     assert (version.number, version.effective_from, version.source) == (1, dt.date(2026, 1, 1), "founding")
     assert AuditEvent.objects.filter(action="coop.created", coop=coop, actor=admin_user).exists()
