@@ -169,9 +169,6 @@ def ledger_reverse(
     return reversal
 
 
-_ACCOUNT_CACHE_ATTR = "_ledger_account_cache"
-
-
 def account_get_or_create(
     *,
     coop: Cooperative,
@@ -180,21 +177,9 @@ def account_get_or_create(
     member_id: int | None = None,
     name: str = "",
 ) -> Account:
-    """The account of a coop with this code (and party), created on first use."""
-    if code not in AccountCode.values:
-        raise LedgerError(_("Unknown account %(code)s.") % {"code": code})
-    party_key = party_key_for(business_id, member_id)
-    account = Account.objects.filter(coop=coop, code=code, party_key=party_key).first()
-    if account is not None:
-        return account
-    try:
-        with transaction.atomic():
-            return Account.objects.create(
-                coop=coop, code=code, business_id=business_id, member_id=member_id, name=name[:200]
-            )
-    except IntegrityError:
-        # Two posters opened the same account at once; the first one won.
-        return Account.objects.get(coop=coop, code=code, party_key=party_key)
+    """The account of a coop with this code (and party), created on first use (see account_get_or_create_many)."""
+    accounts = account_get_or_create_many(coop=coop, wanted=[(code, business_id, member_id, name)])
+    return accounts[(code, business_id, member_id)]
 
 
 def account_get_or_create_many(

@@ -82,6 +82,26 @@ PAYROLL_COLUMNS = (
 )
 
 
+def _payroll_row(line: Any, document_number: str, hours: Decimal, wage: Decimal, costs: Decimal) -> list[Any]:
+    """One payroll CSV row (PAYROLL_COLUMNS) for an invoice line, or for what a credit note takes back of it."""
+    member = line.member
+    return [
+        member.member_number or "",
+        member.last_name,
+        member.first_name,
+        member.iban,
+        line.work_date.isoformat(),
+        str(line.invoice.business),
+        document_number,
+        line.job_category,
+        f"{hours:.2f}",
+        f"{to_decimal(line.wage_hourly):.2f}",
+        f"{wage:.2f}",
+        f"{costs:.2f}",
+        line.rule_version_id,
+    ]
+
+
 def payroll_csv_export(*, coop: Cooperative, since: dt.date, until: dt.date, actor: Any) -> str:
     """CSV of a period's billed hours and wages per member and shift, for the payroll provider (logged)."""
     out = io.StringIO()
@@ -89,44 +109,22 @@ def payroll_csv_export(*, coop: Cooperative, since: dt.date, until: dt.date, act
     writer.writerow(PAYROLL_COLUMNS)
     rows = 0
     for line in payroll_lines_for_coop(coop=coop, since=since, until=until):
-        member = line.member
         writer.writerow(
-            [
-                member.member_number or "",
-                member.last_name,
-                member.first_name,
-                member.iban,
-                line.work_date.isoformat(),
-                str(line.invoice.business),
-                line.invoice.number,
-                line.job_category,
-                f"{line.hours:.2f}",
-                f"{to_decimal(line.wage_hourly):.2f}",
-                f"{to_decimal(line.member_wage):.2f}",
-                f"{to_decimal(line.employer_costs):.2f}",
-                line.rule_version_id,
-            ]
+            _payroll_row(
+                line, line.invoice.number, line.hours, to_decimal(line.member_wage), to_decimal(line.employer_costs)
+            )
         )
         rows += 1
     for credit in payroll_credit_lines_for_coop(coop=coop, since=since, until=until):
-        line = credit.invoice_line
-        member = line.member
+        # A credit note takes hours and wage back: the same columns, negative.
         writer.writerow(
-            [
-                member.member_number or "",
-                member.last_name,
-                member.first_name,
-                member.iban,
-                line.work_date.isoformat(),
-                str(line.invoice.business),
+            _payroll_row(
+                credit.invoice_line,
                 credit.credit_note.number,
-                line.job_category,
-                f"{-credit.hours:.2f}",
-                f"{to_decimal(line.wage_hourly):.2f}",
-                f"{-to_decimal(credit.member_wage):.2f}",
-                f"{-to_decimal(credit.employer_costs):.2f}",
-                line.rule_version_id,
-            ]
+                -credit.hours,
+                -to_decimal(credit.member_wage),
+                -to_decimal(credit.employer_costs),
+            )
         )
         rows += 1
     audit_record(
