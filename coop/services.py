@@ -9,8 +9,7 @@ from django.db import transaction
 
 from coop.audit import audit_record
 from coop.models import Cooperative
-from coop.rulebook.models import RuleVersion
-from coop.rulebook.services import rule_version_create
+from coop.rulebook.services import rule_version_found
 
 
 def cooperative_create(*, actor: Any | None, founded_on: dt.date, **fields: Any) -> Cooperative:
@@ -20,12 +19,5 @@ def cooperative_create(*, actor: Any | None, founded_on: dt.date, **fields: Any)
         coop.full_clean()
         coop.save()
         audit_record(actor=actor, action="coop.created", subject=coop, coop=coop, data={"name": coop.name})
-        rule_version_create(
-            coop=coop,
-            effective_from=founded_on,
-            changes={},
-            source=RuleVersion.Source.FOUNDING,
-            actor=actor,
-            note="Founding rulebook",
-        )
+        rule_version_found(coop=coop, effective_from=founded_on, actor=actor)
     return coop

@@ -243,6 +243,16 @@ CELERY_BEAT_SCHEDULE["payments-reminders"] = {
     "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=9, minute=0),
 }
 
+# Governance: close votes whose time is up, and remind who has not voted yet.
+CELERY_BEAT_SCHEDULE["governance-close-votes"] = {
+    "task": "coop.governance.tasks.proposals_close_due_task",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["governance-vote-reminders"] = {
+    "task": "coop.governance.tasks.vote_reminders_send_task",
+    "schedule": 1800.0,
+}
+
 # --- Caches ---------------------------------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 

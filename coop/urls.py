@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("invoicing.urls")),
     path("", include("invoicing.payments.urls")),
     path("", include("coop.rulebook.urls")),
+    path("", include("coop.governance.urls")),
     path("", include("coop.transparency.urls")),
 ]
 if settings.DEBUG:

@@ -17,7 +17,12 @@ from djmoney.money import Money
 from coop.models import Cooperative
 from coop.money import CENT, HUNDRED, eur, percent_of, split, to_decimal
 from coop.rulebook.models import RuleVersion
-from coop.rulebook.selectors import member_wage_for_category, minimum_wage_get, rule_values
+from coop.rulebook.selectors import (
+    member_wage_for_category,
+    minimum_wage_get,
+    rule_values,
+    rule_version_in_force_among,
+)
 
 
 @dataclass(frozen=True)
@@ -89,17 +94,15 @@ class MemberWageTable:
     """Member wages per (category, date) for one coop from two queries, for list pages.
 
     Loads every rule version of the coop and the legal minimum wage table once, then answers in
-    memory with the same choice `rule_version_get_in_force` makes (latest effective_from, then number).
+    memory with the same choice `rule_version_get_in_force` makes (the highest number started by then).
     """
 
     def __init__(self, coop: Cooperative) -> None:
         from coop.rulebook.models import MinimumWage
         from coop.rulebook.selectors import rule_version_values
 
-        versions = list(
-            RuleVersion.objects.filter(coop=coop).prefetch_related("values").order_by("-effective_from", "-number")
-        )
-        self._versions = [(v.effective_from, rule_version_values(v)) for v in versions]
+        self._versions = list(RuleVersion.objects.filter(coop=coop).prefetch_related("values").order_by("-number"))
+        self._values = {v.pk: rule_version_values(v) for v in self._versions}
         self._minimum = list(
             MinimumWage.objects.filter(min_age__lte=21)
             .order_by("-valid_from", "-min_age")
@@ -107,9 +110,10 @@ class MemberWageTable:
         )
 
     def member_wage(self, *, category: str, on: dt.date) -> Money | None:
-        values = next((vals for start, vals in self._versions if start <= on), None)
-        if values is None:
+        version = rule_version_in_force_among(self._versions, on)
+        if version is None:
             return None
+        values = self._values[version.pk]
         wage = member_wage_for_category(values, category)
         statutory = next((eur(amount) for start, amount in self._minimum if start <= on), None)
         if statutory is not None and to_decimal(statutory) > to_decimal(wage):

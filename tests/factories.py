@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 from django.utils import timezone
 
 from coop.models import Cooperative
 from coop.rulebook.models import RuleVersion
-from coop.rulebook.services import rule_version_create
+from coop.rulebook.services import _version_write, rule_changes_check, rule_version_found
 from members.models import Business, BusinessRelation, Member, Role, Skill, User, WorkerProfile
 
 
@@ -37,9 +38,7 @@ class CooperativeFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def rulebook(obj: Cooperative, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
         if create and not obj.rule_versions.exists():
-            rule_version_create(
-                coop=obj, effective_from=dt.date(2025, 1, 1), changes={}, source=RuleVersion.Source.FOUNDING
-            )
+            rule_version_found(coop=obj, effective_from=dt.date(2025, 1, 1), actor=None)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -119,3 +118,54 @@ def staff_user(coop: Cooperative, kind: str = Role.Kind.COORDINATOR, **user_kwar
     user = UserFactory(**user_kwargs)
     Role.objects.create(user=user, kind=kind, coop=coop)
     return user
+
+
+def rule_version_decided(
+    *,
+    coop: Cooperative,
+    effective_from: dt.date,
+    changes: dict[str, Any],
+    source: str = RuleVersion.Source.VOTE,
+    actor: Any = None,
+    note: str = "",
+) -> RuleVersion:
+    """Test history: a version that a passed decision adopted, on any date (also in the past).
+
+    Production makes versions only through coop.governance, never before today (tests/governance
+    cover that door). Tests about what happened under older rules need such versions in the past,
+    so this writes them as a real decision would leave them: checked values (bounds, the law), a
+    passed proposal, the version linked to it, the audit row.
+    """
+    from coop.governance.models import Proposal
+
+    parsed = rule_changes_check(coop=coop, changes=changes, effective_from=effective_from)
+    author = actor or UserFactory()
+    number = Proposal.objects.filter(coop=coop).count() + 1
+    proposal = Proposal.objects.create(
+        coop=coop,
+        number=number,
+        kind=Proposal.Kind.RULE_CHANGE,
+        channel=Proposal.Channel.VOTE if source == RuleVersion.Source.VOTE else Proposal.Channel.GENERAL_MEETING,
+        body=Proposal.Body.MEMBERS,
+        status=Proposal.Status.PASSED,
+        title=note or f"Rule change from {effective_from}",
+        summary="Test history",
+        created_by=author,
+        rule_changes=changes,
+        effective_from=effective_from,
+        rules_version=RuleVersion.objects.filter(coop=coop).order_by("-number").first(),
+        closed_at=timezone.now(),
+    )
+    return _version_write(
+        coop=coop,
+        effective_from=effective_from,
+        parsed=parsed,
+        changed_keys=set(changes),
+        source=source,
+        actor=actor,
+        note=note,
+        proposal_id=proposal.pk,
+        proposal_ref=proposal.reference,
+        tally={},
+        old={},
+    )

@@ -1,4 +1,4 @@
-"""The form a coordinator or board member fills in to start a new rulebook version."""
+"""The rule values of a proposed change: one field per rule, prefilled with the rules in force."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from coop.models import Cooperative
 from coop.rulebook.definitions import RULES, Kind, RuleDefinition
-from coop.rulebook.models import RuleVersion
 
 CATEGORY_SEPARATOR = "__"
 YES_NO = (("true", _("Yes")), ("false", _("No")))
@@ -24,29 +23,17 @@ def _as_text(definition: RuleDefinition, value: Any) -> str:
     return str(value)
 
 
-class RuleVersionNewForm(forms.Form):
+class RuleValuesForm(forms.Form):
     """One field per rule (one per job category for wages), prefilled with the version in force.
 
-    Only the values that differ from the latest version are passed on as `changes`; the service
-    checks bounds and the law and is the only writer.
+    Only the values that differ from the current ones are passed on as `changes`; the governance
+    and rulebook services check bounds and the law and are the only writers.
     """
 
     effective_from = forms.DateField(
         label=_("In force from"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("The first day the new values count. Not before the latest version's date."),
-    )
-    source = forms.ChoiceField(
-        label=_("Decided by"),
-        choices=[
-            (RuleVersion.Source.GENERAL_MEETING, RuleVersion.Source.GENERAL_MEETING.label),
-            (RuleVersion.Source.VOTE, RuleVersion.Source.VOTE.label),
-        ],
-    )
-    note = forms.CharField(
-        label=_("Why"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("For example: the decision of the general meeting of 12 March."),
+        help_text=_("The first day the new values count. Never in the past."),
     )
 
     def __init__(self, *args: Any, coop: Cooperative, current: dict[str, Any], **kwargs: Any) -> None:

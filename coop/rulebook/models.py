@@ -2,10 +2,16 @@
 
 Design overview
 ---------------
-A `RuleVersion` is one complete, immutable set of rule values for one coop, in force from
-`effective_from` until the next version's date. Versions are never edited: a change (after a
-vote, or by the admin for the first version) is a new version that copies the previous values and
-changes some. Each version records why it exists (`source`, `proposal_ref`, `tally`).
+A `RuleVersion` is one complete, immutable set of rule values for one coop. Versions are never
+edited: a change is a new version with a higher `number` that copies the values in force on its
+`effective_from` and changes some. On a day, the version in force is the highest-numbered one whose
+`effective_from` is on or before that day, so a later decision can supersede a version that was
+decided but is not yet in force.
+
+Only the founding version is made without a decision. Every later version points at the
+governance `proposal` that adopted it (a closed member vote, or a general-meeting decision
+recorded by one board member and confirmed by another); the database refuses a non-founding
+version without one, and `source` is derived from the proposal, never typed.
 
 `RuleValue` holds one rule's value in one version as JSON; its definition (kind, bounds, labels)
 lives in `definitions.py`.
@@ -37,6 +43,15 @@ class RuleVersion(AppendOnlyModel):
     note = models.TextField(_("note"), blank=True)
     proposal_ref = models.CharField(_("proposal"), max_length=60, blank=True)
     tally = models.JSONField(_("tally"), default=dict, blank=True)
+    # By string: the kernel imports nothing from governance (the layer above); the FK only names the table.
+    proposal = models.ForeignKey(
+        "governance.Proposal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rule_versions",
+        verbose_name=_("decision"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -47,12 +62,16 @@ class RuleVersion(AppendOnlyModel):
     class Meta:
         verbose_name = _("rule version")
         verbose_name_plural = _("rule versions")
-        ordering = ["coop", "-effective_from", "-number"]
+        ordering = ["coop", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["coop", "number"], name="rule_version_number_unique"),
             models.CheckConstraint(
                 condition=models.Q(source__in=["founding", "vote", "general_meeting"]),
                 name="rule_version_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source="founding") | models.Q(proposal__isnull=False),
+                name="rule_version_decided",
             ),
         ]
 

@@ -28,11 +28,15 @@ def rulebook_defaults() -> dict[str, Any]:
 
 
 def rule_version_get_in_force(coop: Cooperative, *, on: dt.date | None = None) -> RuleVersion:
-    """The version in force on a date (today if None). Raises NoRuleVersion."""
+    """The version in force on a date (today if None): the highest-numbered one started by then.
+
+    A later decision may start earlier than a version decided before it but not yet in force; the
+    higher number wins, so that pending version is superseded. Raises NoRuleVersion.
+    """
     day = on or timezone.localdate()
     version = (
         RuleVersion.objects.filter(coop=coop, effective_from__lte=day)
-        .order_by("-effective_from", "-number")
+        .order_by("-number")
         .prefetch_related("values")
         .first()
     )
@@ -70,7 +74,20 @@ def member_wage_for_category(values: dict[str, Any], category: str) -> Money:
 
 def rule_version_list(coop: Cooperative) -> list[RuleVersion]:
     """All versions of a coop, newest first, with values loaded."""
-    return list(RuleVersion.objects.filter(coop=coop).prefetch_related("values").order_by("-effective_from", "-number"))
+    return list(
+        RuleVersion.objects.filter(coop=coop).select_related("proposal").prefetch_related("values").order_by("-number")
+    )
+
+
+def rule_version_in_force_among(versions: list[RuleVersion], day: dt.date) -> RuleVersion | None:
+    """The version in force on `day` among already loaded versions (same choice as the query above)."""
+    started = [v for v in versions if v.effective_from <= day]
+    return max(started, key=lambda v: v.number) if started else None
+
+
+def rule_version_superseded(versions: list[RuleVersion], version: RuleVersion) -> bool:
+    """True if a later decision starts on or before this version's start, so it never comes into force."""
+    return any(v.number > version.number and v.effective_from <= version.effective_from for v in versions)
 
 
 def vat_rate_get(code: str = VatRate.Code.HIGH, *, on: dt.date) -> VatRate:

@@ -22,6 +22,7 @@ from coop.rulebook.selectors import (
     member_wage_for_category,
     minimum_wage_get,
     rule_values,
+    rule_version_in_force_among,
     rule_version_values,
     vat_rate_get,
 )
@@ -102,11 +103,9 @@ class RuleCache:
         if day not in self._by_date:
             if self._versions is None:
                 self._versions = list(
-                    RuleVersion.objects.filter(coop=self.coop)
-                    .prefetch_related("values")
-                    .order_by("-effective_from", "-number")
+                    RuleVersion.objects.filter(coop=self.coop).prefetch_related("values").order_by("-number")
                 )
-            version = next((v for v in self._versions if v.effective_from <= day), None)
+            version = rule_version_in_force_among(self._versions, day)
             if version is None:
                 # Same error, same message as the rulebook's own selector.
                 rule_values(self.coop, on=day)

@@ -83,9 +83,7 @@ def rules_in_force(coop: Cooperative, *, on: dt.date) -> tuple[RuleVersion, dict
 
     Keyed by (id, created_at, coop) so a reused id (SQLite after a rollback) never hits a stale entry.
     """
-    version = (
-        RuleVersion.objects.filter(coop=coop, effective_from__lte=on).order_by("-effective_from", "-number").first()
-    )
+    version = RuleVersion.objects.filter(coop=coop, effective_from__lte=on).order_by("-number").first()
     if version is None:
         return rule_values(coop, on=on)  # raises NoRuleVersion with its message
     key = (version.pk, version.created_at, version.coop_id)

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from coop.money import eur, to_decimal
 from coop.rulebook.models import RuleVersion
-from coop.rulebook.services import rule_version_create
 from invoicing.exceptions import EuroTrailError
 from invoicing.services.euro_trail import euro_trail_split
+from tests.factories import rule_version_decided
 from tests.invoicing.factories import approved_hours
 
 cents = st.integers(min_value=1, max_value=20_000).map(lambda c: Decimal(c) / 100)
@@ -84,7 +84,7 @@ def test_each_line_uses_the_rule_version_in_force_on_its_work_date(
 ):
     change_day = dt.date(2026, 3, 4)
     founding = RuleVersion.objects.get(coop=kanaleneiland)
-    later = rule_version_create(
+    later = rule_version_decided(
         coop=kanaleneiland,
         effective_from=change_day,
         changes={"fund_share_percent": "60.00"},

@@ -83,9 +83,9 @@ def test_database_refuses_a_duplicate_sequence(run_invoices, kanaleneiland, bake
 )
 def test_beat_picks_coops_whose_period_ended(kanaleneiland, period, today, due):
     from coop.rulebook.models import RuleVersion
-    from coop.rulebook.services import rule_version_create
+    from tests.factories import rule_version_decided
 
-    rule_version_create(
+    rule_version_decided(
         coop=kanaleneiland,
         effective_from=dt.date(2026, 1, 1),
         changes={"invoice_period": period},

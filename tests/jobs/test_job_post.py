@@ -180,11 +180,11 @@ def test_service_refuses_another_business_and_an_unrelated_coop(bakery, lunetten
 
 def test_service_refuses_a_rate_too_low_on_any_repeated_shift_date(bakery, kanaleneiland):
     from coop.rulebook.models import RuleVersion
-    from coop.rulebook.services import rule_version_create
+    from tests.factories import rule_version_decided
 
     first = future(3)
     # From next month on the wage rises: a weekly repeat into that period must meet the new minimum.
-    rule_version_create(
+    rule_version_decided(
         coop=kanaleneiland,
         effective_from=first + dt.timedelta(days=10),
         changes={"member_wage_hourly": {"default": "18.00"}},

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from coop.money import eur
 from coop.rulebook.models import RuleVersion
-from coop.rulebook.services import rule_version_create
 from jobs.models import Assignment, Offer
 from jobs.services.constraints import member_month_earnings
+from tests.factories import rule_version_decided
 from tests.jobs.conftest import english
 from tests.jobs.factories import OpenShiftFactory, PendingOfferFactory, PlannedAssignmentFactory
 
@@ -68,7 +68,7 @@ def test_accept_is_refused_above_the_members_own_earnings_limit(
 
 
 def test_accept_is_refused_above_the_coops_weekly_hours(client, kanaleneiland, fatima_offer, afternoon_shift_worked):
-    rule_version_create(
+    rule_version_decided(
         coop=kanaleneiland,
         effective_from=dt.date(2025, 6, 1),
         changes={"max_hours_per_week": 6},

@@ -8,8 +8,8 @@ import pytest
 
 from coop.money import eur
 from coop.rulebook.models import MinimumWage, RuleVersion
-from coop.rulebook.services import rule_version_create
 from jobs.pricing import MemberWageTable, minimum_client_rate, rate_breakdown
+from tests.factories import rule_version_decided
 
 DAY = dt.date(2026, 12, 1)
 
@@ -58,11 +58,11 @@ def test_wage_is_never_below_the_statutory_minimum_wage(kanaleneiland):
 
 
 def test_rulebook_on_the_shift_date_counts(kanaleneiland):
-    rule_version_create(
+    rule_version_decided(
         coop=kanaleneiland,
         effective_from=dt.date(2027, 1, 1),
         changes={"member_wage_hourly": {"default": "16.00"}},
-        source=RuleVersion.Source.FOUNDING,
+        source=RuleVersion.Source.VOTE,
     )
     assert rate_breakdown(
         coop=kanaleneiland, category="default", hourly_client_rate=eur("25"), on=DAY

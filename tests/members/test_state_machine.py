@@ -77,13 +77,13 @@ def test_every_allowed_transition_writes_one_audit_row(fatima):
 
 def test_share_capital_comes_from_the_rulebook_in_force(kanaleneiland, applicant):
     from coop.rulebook.models import RuleVersion
-    from coop.rulebook.services import rule_version_create
+    from tests.factories import rule_version_decided
 
-    rule_version_create(
+    rule_version_decided(
         coop=kanaleneiland,
         effective_from=dt.date(2026, 6, 1),
         changes={"membership_share_capital": "50.00"},
-        source=RuleVersion.Source.FOUNDING,
+        source=RuleVersion.Source.VOTE,
     )
     member_admit(ctx=CTX, member=applicant, share_capital_paid=False, on=dt.date(2026, 7, 1))
     applicant.refresh_from_db()

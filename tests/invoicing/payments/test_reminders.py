@@ -67,9 +67,9 @@ def test_partly_paid_invoice_is_reminded_of_the_rest(invoice, coordinator, djang
 
 
 def test_the_rulebook_schedule_is_used(invoice):
-    from coop.rulebook.services import rule_version_create
+    from tests.factories import rule_version_decided
 
-    rule_version_create(
+    rule_version_decided(
         coop=invoice.coop,
         effective_from=invoice.due_date,
         changes={"reminder_days": [3]},

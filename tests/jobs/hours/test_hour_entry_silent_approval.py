@@ -10,10 +10,10 @@ from django.utils import timezone, translation
 
 from coop.models import AuditEvent
 from coop.rulebook.models import RuleVersion
-from coop.rulebook.services import rule_version_create
 from jobs.hours.services import hour_entry_approve_silently
 from jobs.hours.tasks import hour_entries_approve_silently_task
 from jobs.models import HourEntry
+from tests.factories import rule_version_decided
 from tests.jobs.hours.conftest import assignment_at
 from tests.jobs.hours.factories import CorrectedHourEntryFactory, SubmittedHourEntryFactory
 
@@ -72,7 +72,7 @@ def test_handled_entries_are_left_alone(fatima_assignment):  # type: ignore[no-u
 
 def test_days_come_from_the_rule_version_on_the_shift_date(fatima, bakery):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
-    rule_version_create(
+    rule_version_decided(
         coop=fatima.coop,
         effective_from=today - dt.timedelta(days=5),
         changes={"hours_silent_approval_days": 2},
@@ -92,7 +92,7 @@ def test_days_come_from_the_rule_version_on_the_shift_date(fatima, bakery):  # t
 
 
 def test_each_coop_uses_its_own_rulebook(fatima, jan, bakery, lunetten_shop):  # type: ignore[no-untyped-def]
-    rule_version_create(
+    rule_version_decided(
         coop=jan.coop,
         effective_from=timezone.localdate() - dt.timedelta(days=30),
         changes={"hours_silent_approval_days": 14},

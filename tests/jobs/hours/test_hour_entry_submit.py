@@ -11,11 +11,11 @@ from django.utils import timezone, translation
 
 from coop.models import AuditEvent
 from coop.rulebook.models import RuleVersion
-from coop.rulebook.services import rule_version_create
 from jobs.hours.exceptions import HoursError, HoursPermissionError
 from jobs.hours.services import hour_entry_submit
 from jobs.models import Assignment, HourEntry
 from members.middleware import SESSION_KEY
+from tests.factories import rule_version_decided
 from tests.jobs.hours.conftest import assignment_at
 from tests.jobs.hours.factories import ActiveAssignmentFactory, FutureShiftFactory, HoursJobFactory
 
@@ -86,7 +86,7 @@ def test_hours_within_tolerance_are_accepted(client, fatima, fatima_assignment):
 
 def test_tolerance_comes_from_the_rule_version_on_the_shift_date(fatima, bakery):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
-    rule_version_create(
+    rule_version_decided(
         coop=fatima.coop,
         effective_from=today - dt.timedelta(days=3),
         changes={"hours_tolerance_minutes": 0},

@@ -9,12 +9,11 @@ from django.utils import translation
 
 from coop.money import eur
 from coop.rulebook.models import RuleVersion
-from coop.rulebook.services import rule_version_create
 from jobs.matching.explain import explain_member_shift
 from jobs.matching.services import matching_round_run
 from jobs.models import MatchingRound, Offer
 from members.models import Member, WorkerProfile, availability_bit
-from tests.factories import ActiveMemberFactory, UserFactory
+from tests.factories import ActiveMemberFactory, UserFactory, rule_version_decided
 from tests.jobs.factories import PendingOfferFactory, PlannedAssignmentFactory
 from tests.jobs.matching.conftest import give_skill, member, monday_next_week, shift_on
 
@@ -84,7 +83,7 @@ def test_travel_preference_neighbourhood_only(kanaleneiland, job):
 
 
 def test_neighbourhood_policy(kanaleneiland, job):
-    rule_version_create(
+    rule_version_decided(
         coop=kanaleneiland,
         effective_from=dt.date(2025, 6, 1),
         changes={"matching_neighbourhood_only": True},

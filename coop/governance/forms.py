@@ -1,0 +1,117 @@
+"""Forms of the decision pages: they check the shape of the input; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from coop.governance.models import PURPOSE_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Proposal, Vote
+from coop.rulebook.forms import RuleValuesForm
+
+MINUTES_MAX_BYTES = 10 * 1024 * 1024  # a technical limit on uploads, not a coop policy
+COUNT_MAX = 1_000_000  # more people than any neighbourhood has: a typo, not a meeting
+
+
+class ProposalTextMixin(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH, help_text=_("One short sentence."))
+    summary = forms.CharField(
+        label=_("What do you propose, and why?"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    hide_results = forms.BooleanField(label=_("Keep the count hidden until the vote closes"), required=False)
+
+
+class RuleChangeProposalForm(ProposalTextMixin, RuleValuesForm):
+    field_order = ["title", "summary", "effective_from", "hide_results"]
+
+
+class MotionProposalForm(ProposalTextMixin):
+    pass
+
+
+class PayoutProposalForm(ProposalTextMixin):
+    payout_amount = forms.DecimalField(label=_("Amount in euros"), min_value=0.01, max_digits=12, decimal_places=2)
+    payout_purpose = forms.CharField(label=_("What is the money for?"), max_length=PURPOSE_MAX_LENGTH)
+    beneficiary_name = forms.CharField(
+        label=_("Who gets the money?"),
+        max_length=70,
+        help_text=_("The name of the initiative, member or business, as on their bank account."),
+    )
+    beneficiary_iban = forms.CharField(label=_("Their IBAN"), max_length=34)
+
+    field_order = ["title", "summary", "payout_amount", "payout_purpose", "beneficiary_name", "beneficiary_iban"]
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(label=_("Your vote"), choices=Vote.Choice.choices, widget=forms.RadioSelect)
+
+
+class ProxyForm(forms.Form):
+    holder_number = forms.IntegerField(
+        label=_("Member number of who votes for you"),
+        min_value=1,
+        max_value=2_147_483_647,
+        help_text=_("Ask the member for their member number. It is on their page."),
+    )
+
+
+class PaperBallotForm(VoteForm):
+    member_number = forms.IntegerField(label=_("Member number on the ballot"), min_value=1, max_value=2_147_483_647)
+    field_order = ["member_number", "choice"]
+
+
+class MeetingFieldsMixin(forms.Form):
+    meeting_date = forms.DateField(label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}))
+    electorate = forms.IntegerField(
+        label=_("Members who could vote"), min_value=1, max_value=COUNT_MAX, help_text=_("On the day of the meeting.")
+    )
+    members_present = forms.IntegerField(label=_("Members present"), min_value=0, max_value=COUNT_MAX)
+    members_represented = forms.IntegerField(
+        label=_("Members represented by a written proxy"), min_value=0, max_value=COUNT_MAX
+    )
+    votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=COUNT_MAX)
+    votes_against = forms.IntegerField(
+        label=_("Votes against"),
+        min_value=0,
+        max_value=COUNT_MAX,
+        help_text=_("Everyone present or represented who voted neither for nor against counts as blank."),
+    )
+    minutes = forms.FileField(label=_("Minutes (PDF)"))
+
+    def clean_minutes(self) -> UploadedFile:
+        minutes: UploadedFile = self.cleaned_data["minutes"]
+        if minutes.size is not None and minutes.size > MINUTES_MAX_BYTES:
+            raise ValidationError(_("The file is too large: at most 10 MB."))
+        head = minutes.read(5)
+        minutes.seek(0)
+        if head != b"%PDF-":
+            raise ValidationError(_("Upload the minutes as a PDF file."))
+        return minutes
+
+
+class MeetingMotionForm(ProposalTextMixin, MeetingFieldsMixin):
+    field_order = ["title", "summary", "meeting_date"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["hide_results"]
+
+
+class MeetingRuleChangeForm(ProposalTextMixin, MeetingFieldsMixin, RuleValuesForm):
+    field_order = ["title", "summary", "meeting_date", "effective_from"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["hide_results"]
+
+
+PROPOSAL_FORMS: dict[str, type[forms.Form]] = {
+    Proposal.Kind.RULE_CHANGE: RuleChangeProposalForm,
+    Proposal.Kind.MOTION: MotionProposalForm,
+    Proposal.Kind.FUND_PAYOUT: PayoutProposalForm,
+}

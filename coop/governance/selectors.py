@@ -1,0 +1,213 @@
+"""Reads about decisions: proposals, who may vote, counts (never who voted what), the fund."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count as DbCount
+from django.db.models import Q, QuerySet, Sum
+from djmoney.money import Money
+
+from coop.governance.models import Elector, FundPayout, GeneralMeetingRecord, Proposal, Proxy, Support, Vote
+from coop.ledger.models import Account, AccountCode
+from coop.ledger.selectors import account_balance
+from coop.models import Cooperative
+from coop.money import eur
+from coop.rulebook.definitions import RULES, RuleDefinition
+from coop.rulebook.models import RuleVersion
+from coop.rulebook.selectors import rule_version_list, rule_version_superseded, rule_version_values
+
+
+def proposal_count(coop: Cooperative) -> int:
+    return Proposal.objects.filter(coop=coop).count()
+
+
+def proposal_list_for_coop(coop: Cooperative, *, status: str = "") -> QuerySet[Proposal]:
+    """A coop's proposals, newest first, with what their list rows show (a fixed number of queries)."""
+    qs = (
+        Proposal.objects.filter(coop=coop)
+        .select_related("coop", "tally", "meeting")
+        .annotate(electorate_size=DbCount("electors", distinct=True))
+        .order_by("-number")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def proposal_get(coop: Cooperative, number: int) -> Proposal | None:
+    return (
+        Proposal.objects.filter(coop=coop, number=number)
+        .select_related("coop", "rules_version", "proposed_by", "tally", "meeting", "created_by")
+        .first()
+    )
+
+
+def proposal_list_due_for_closing(now: Any) -> list[int]:
+    """Ids of open votes whose time is up (the beat closes each in its own transaction)."""
+    return list(
+        Proposal.objects.filter(status=Proposal.Status.OPEN, closes_at__lte=now)
+        .order_by("closes_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def proposal_list_waiting_for_confirmation(coop: Cooperative) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(coop=coop, status=Proposal.Status.RECORDED)
+        .select_related("meeting", "meeting__recorded_by")
+        .order_by("number")
+    )
+
+
+def elector_get(proposal: Proposal, user: Any) -> Elector | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Elector.objects.filter(proposal=proposal, user=user).first()
+
+
+def vote_current(elector: Elector) -> Vote | None:
+    """The vote that counts: the last link of the elector's chain (None if they did not vote)."""
+    return Vote.objects.filter(elector=elector, replaced_by__isnull=True).first()
+
+
+def proxies_held_count(holder: Elector) -> int:
+    return Proxy.objects.filter(holder=holder, revoked_at__isnull=True).count()
+
+
+def proxy_list_held(proposal: Proposal, user: Any) -> list[Proxy]:
+    """The proxies `user` holds on this proposal, with the grantor's name (they must know whom they vote for)."""
+    return list(
+        Proxy.objects.filter(proposal=proposal, holder__user=user, revoked_at__isnull=True)
+        .select_related("grantor__user", "grantor__member")
+        .order_by("pk")
+    )
+
+
+def proxy_given(proposal: Proposal, user: Any) -> Proxy | None:
+    return (
+        Proxy.objects.filter(proposal=proposal, grantor__user=user, revoked_at__isnull=True)
+        .select_related("holder__member", "holder__user")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Turnout:
+    electorate: int
+    voted: int
+    votes_for: int
+    votes_against: int
+    abstentions: int
+
+
+def proposal_turnout(proposal: Proposal) -> Turnout:
+    """Counts so far (the page shows the split only when the proposal allows it)."""
+    counts = dict(
+        Vote.objects.filter(elector__proposal=proposal, replaced_by__isnull=True)
+        .values_list("choice")
+        .annotate(n=DbCount("pk"))
+        .values_list("choice", "n")
+    )
+    electorate = Elector.objects.filter(proposal=proposal).count()
+    return Turnout(
+        electorate=electorate,
+        voted=sum(counts.values()),
+        votes_for=counts.get(Vote.Choice.FOR, 0),
+        votes_against=counts.get(Vote.Choice.AGAINST, 0),
+        abstentions=counts.get(Vote.Choice.ABSTAIN, 0),
+    )
+
+
+def support_count(proposal: Proposal) -> int:
+    return Support.objects.filter(proposal=proposal).count()
+
+
+def support_given(proposal: Proposal, member: Any) -> bool:
+    return member is not None and Support.objects.filter(proposal=proposal, member=member).exists()
+
+
+def meeting_record_get(proposal: Proposal) -> GeneralMeetingRecord | None:
+    return GeneralMeetingRecord.objects.filter(proposal=proposal).select_related("recorded_by", "confirmed_by").first()
+
+
+# --- the fund ------------------------------------------------------------------------------------------
+def fund_balance(coop: Cooperative) -> Money:
+    account = Account.objects.filter(coop=coop, code=AccountCode.FUND, business_id=None, member_id=None).first()
+    return account_balance(account) if account is not None else eur(0)
+
+
+def fund_committed(coop: Cooperative, *, excluding: Proposal | None = None) -> Money:
+    """What decisions promised from the fund and the books do not show as paid yet."""
+    qs = FundPayout.objects.filter(coop=coop).filter(
+        Q(status=FundPayout.Status.APPROVED)
+        | Q(status=FundPayout.Status.IN_BATCH, payout_item__batch__status="prepared")
+    )
+    if excluding is not None:
+        qs = qs.exclude(proposal=excluding)
+    return eur(qs.aggregate(s=Sum("amount"))["s"] or 0)
+
+
+def fund_available(coop: Cooperative, *, excluding: Proposal | None = None) -> Money:
+    """The fund's balance less what is promised: the most a new payout may be (never below zero)."""
+    available = fund_balance(coop).amount - fund_committed(coop, excluding=excluding).amount
+    return eur(max(Decimal(available), Decimal(0)))
+
+
+# --- the rulebook as members read it ------------------------------------------------------------------
+@dataclass(frozen=True)
+class RuleRow:
+    definition: RuleDefinition
+    value: Any
+    changed: bool
+
+
+@dataclass(frozen=True)
+class VersionView:
+    version: RuleVersion
+    rows: list[RuleRow]
+    superseded: bool
+
+
+def rulebook_versions_for_members(coop: Cooperative) -> list[VersionView]:
+    """Every version, newest first, each rule with its value and whether it changed from the version before."""
+    versions = rule_version_list(coop)
+    views: list[VersionView] = []
+    parsed = [rule_version_values(v) for v in versions]
+    for index, version in enumerate(versions):
+        values = parsed[index]
+        before = parsed[index + 1] if index + 1 < len(parsed) else None
+        rows = [
+            RuleRow(
+                definition=definition,
+                value=values.get(definition.key),
+                changed=before is not None and before.get(definition.key) != values.get(definition.key),
+            )
+            for definition in RULES
+        ]
+        views.append(VersionView(version=version, rows=rows, superseded=rule_version_superseded(versions, version)))
+    return views
+
+
+@dataclass(frozen=True)
+class RuleChangeRow:
+    definition: RuleDefinition
+    old: Any
+    new: Any
+
+
+def proposal_rule_changes(proposal: Proposal) -> list[RuleChangeRow]:
+    """The rules a rule-change proposal changes, each with its value when the proposal was made."""
+    if proposal.kind != Proposal.Kind.RULE_CHANGE:
+        return []
+    old = rule_version_values(proposal.rules_version)
+    rows = []
+    for definition in RULES:
+        if definition.key in proposal.rule_changes:
+            new = definition.parse(proposal.rule_changes[definition.key])
+            if isinstance(new, dict) and isinstance(old.get(definition.key), dict):
+                new = {**old[definition.key], **new}
+            rows.append(RuleChangeRow(definition=definition, old=old.get(definition.key), new=new))
+    return rows
