@@ -334,12 +334,15 @@ class GeneralMeetingRecord(models.Model):
 
 
 class FundPayout(models.Model):
-    """Money from the neighbourhood fund that a decision promised; the next fund payout batch pays it."""
+    """Money from the neighbourhood fund that a decision promised; the next fund payout batch pays it.
+
+    Whether it is paid is the batch's status (approved: the SEPA file is written and the books are
+    posted, fund -> bank); a cancelled batch gives it back to the next batch.
+    """
 
     class Status(models.TextChoices):
         APPROVED = "approved", _("Approved, waiting for payment")
         IN_BATCH = "in_batch", _("In a payout batch")
-        PAID = "paid", _("Paid")
 
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="fund_payouts")
     proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="fund_payout")
@@ -356,7 +359,7 @@ class FundPayout(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="fund_payout_amount_positive"),
             models.CheckConstraint(
-                condition=models.Q(status__in=["approved", "in_batch", "paid"]), name="fund_payout_status_valid"
+                condition=models.Q(status__in=["approved", "in_batch"]), name="fund_payout_status_valid"
             ),
         ]
 

@@ -139,11 +139,31 @@ def fund_balance(coop: Cooperative) -> Money:
     return account_balance(account) if account is not None else eur(0)
 
 
+UNPOSTED_BATCH_STATUSES = ("prepared", "cancelled")
+
+
+def fund_payouts_to_pay(coop: Cooperative) -> QuerySet[FundPayout]:
+    """Promised payouts no batch is paying: never batched, or their batch was cancelled."""
+    return (
+        FundPayout.objects.filter(coop=coop)
+        .filter(
+            Q(status=FundPayout.Status.APPROVED)
+            | Q(status=FundPayout.Status.IN_BATCH, payout_item__batch__status="cancelled")
+        )
+        .select_related("proposal")
+        .order_by("pk")
+    )
+
+
+def fund_payout_list(coop: Cooperative) -> QuerySet[FundPayout]:
+    return FundPayout.objects.filter(coop=coop).select_related("proposal", "payout_item__batch").order_by("-pk")
+
+
 def fund_committed(coop: Cooperative, *, excluding: Proposal | None = None) -> Money:
     """What decisions promised from the fund and the books do not show as paid yet."""
     qs = FundPayout.objects.filter(coop=coop).filter(
         Q(status=FundPayout.Status.APPROVED)
-        | Q(status=FundPayout.Status.IN_BATCH, payout_item__batch__status="prepared")
+        | Q(status=FundPayout.Status.IN_BATCH, payout_item__batch__status__in=UNPOSTED_BATCH_STATUSES)
     )
     if excluding is not None:
         qs = qs.exclude(proposal=excluding)

@@ -27,6 +27,7 @@ from coop.governance.models import Elector, FundPayout, GeneralMeetingRecord, Pr
 from coop.governance.selectors import (
     elector_get,
     fund_available,
+    fund_payouts_to_pay,
     proposal_count,
     proxies_held_count,
     vote_current,
@@ -38,6 +39,9 @@ from coop.rulebook.exceptions import RulebookError
 from coop.rulebook.models import RuleVersion
 from coop.rulebook.selectors import rule_values, rule_version_values
 from coop.rulebook.services import rule_change_start_check, rule_changes_check, rule_version_adopt
+from invoicing.models import PayoutBatch
+from invoicing.payments.exceptions import PayoutError
+from invoicing.payments.payouts import PayoutLine, payout_batch_prepare
 from invoicing.sepa import SepaError, iban_normalize
 from members.models import Member, Role
 from members.selectors import coop_ids_for_role
@@ -545,6 +549,53 @@ def vote_reminders_send(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
+# --- paying what the fund promised ---------------------------------------------------------------------
+def fund_payout_batch_prepare(*, coop: Cooperative, actor: Any, execution_date: dt.date | None = None) -> PayoutBatch:
+    """Put every promised fund payout no batch pays yet into one SEPA batch (a coordinator prepares,
+    a different board member approves it on the payout page, which posts fund -> bank).
+
+    Raises PayoutError (not a coordinator, nothing promised), InvalidPayeeIban.
+    """
+    with transaction.atomic():
+        payouts = list(fund_payouts_to_pay(coop).select_for_update(of=("self",)))
+        if not payouts:
+            raise PayoutError(_("No decision has promised money from the fund that is still to be paid."))
+        lines = [
+            PayoutLine(
+                payee_name=p.proposal.beneficiary_name,
+                iban=p.proposal.beneficiary_iban,
+                amount=p.amount,
+                description=(
+                    _("Neighbourhood fund, decision %(ref)s: %(purpose)s")
+                    % {"ref": p.proposal.reference, "purpose": p.proposal.payout_purpose}
+                )[:140],
+            )
+            for p in payouts
+        ]
+        batch = payout_batch_prepare(
+            coop=coop,
+            actor=actor,
+            period_end=timezone.localdate(),
+            kind=PayoutBatch.Kind.FUND,
+            items=lines,
+            execution_date=execution_date,
+        )
+        items = list(batch.items.order_by("end_to_end_id"))
+        by_e2e = {item.end_to_end_id: item for item in items}
+        for index, payout in enumerate(payouts, start=1):
+            payout.payout_item = by_e2e[f"WK{batch.pk}-{index}"]
+            payout.status = FundPayout.Status.IN_BATCH
+            payout.save(update_fields=["payout_item", "status"])
+            audit_record(
+                actor=actor,
+                action="governance.fund_payout_batched",
+                subject=payout,
+                coop=coop,
+                data={"batch": batch.pk, "amount": payout.amount},
+            )
+    return batch
+
+
 # --- the general meeting -------------------------------------------------------------------------------
 def general_meeting_record(
     *,
@@ -681,6 +732,7 @@ def general_meeting_confirm(*, proposal: Proposal, actor: Any) -> Tally:
 
 
 __all__ = [
+    "fund_payout_batch_prepare",
     "general_meeting_confirm",
     "general_meeting_record",
     "proposal_close",

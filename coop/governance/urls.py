@@ -8,6 +8,7 @@ urlpatterns = [
     path("rules/", views.rulebook_current, name="rulebook_current"),
     path("rules/history/", views.rulebook_history, name="rulebook_history"),
     path("decisions/", views.proposal_list, name="proposal_list"),
+    path("decisions/fund/", views.fund_payouts, name="fund_payouts"),
     path("decisions/new/<slug:kind>/", views.proposal_new, name="proposal_new"),
     path("decisions/meeting/<slug:kind>/", views.meeting_record_new, name="meeting_record_new"),
     path("decisions/<int:number>/", views.proposal_detail, name="proposal_detail"),

@@ -33,6 +33,7 @@ from coop.models import Cooperative
 from coop.money import eur
 from coop.rulebook.definitions import RULES
 from coop.rulebook.selectors import rule_values
+from invoicing.payments.exceptions import PayoutError
 from members.models import Member, Role
 from members.selectors import AuditContext, coop_current_for_staff, coop_ids_for_role, member_acting_as
 from members.views.common import form_add_service_error
@@ -374,3 +375,34 @@ def meeting_minutes(request: HttpRequest, number: int) -> FileResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def fund_payouts(request: HttpRequest) -> HttpResponse:
+    """What decisions promised from the fund, and (for a coordinator) the step that pays it by SEPA."""
+    seat = _seat(request)
+    if request.method == "POST":
+        if not seat.is_coordinator:
+            raise Http404
+        try:
+            batch = services.fund_payout_batch_prepare(coop=seat.coop, actor=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        except PayoutError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The batch is ready. Another board member must approve it."))
+            return redirect("payments:office_payout_detail", batch_id=batch.pk)
+        return redirect("governance:fund_payouts")
+    return render(
+        request,
+        "governance/fund_payouts.html",
+        {
+            "seat": seat,
+            "payouts": list(selectors.fund_payout_list(seat.coop)),
+            "to_pay": selectors.fund_payouts_to_pay(seat.coop).count(),
+            "balance": selectors.fund_balance(seat.coop),
+            "available": selectors.fund_available(seat.coop),
+        },
+    )
