@@ -28,6 +28,7 @@ from coop.demo.neighbourhoods import DEMO_PASSWORD, NEIGHBOURHOODS, STAFF, Staff
 from coop.demo.people import EmailBook, PersonFactory
 from coop.demo.services.businesses import businesses_seed
 from coop.demo.services.context import BATCH, SeedContext
+from coop.demo.services.governance import governance_seed
 from coop.demo.services.members import members_seed
 from coop.demo.services.work import work_seed
 from coop.models import AuditEvent, Cooperative
@@ -163,6 +164,7 @@ def demo_seed(
             demo_coop=demo_contact.coops[0] if demo_contact else slugs[0],
         )
         work = work_seed(ctx, residents=residents, businesses=seeded_businesses)
+        decisions = governance_seed(ctx)
         counts = {
             "members": len(residents),
             "businesses": len(seeded_businesses),
@@ -171,6 +173,7 @@ def demo_seed(
             "offers": work.offers,
             "assignments": work.assignments,
             "hour_entries": work.hour_entries,
+            **decisions,
         }
         for coop in ctx.coops.values():
             ctx.audit(
