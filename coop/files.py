@@ -38,11 +38,15 @@ _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 class PrivateFileSystemStorage(FileSystemStorage):
     """A folder of its own (PRIVATE_MEDIA_ROOT) whose files have no URL."""
 
-    @cached_property
-    def base_location(self) -> Any:
-        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+    def __init__(self, location: str | None = None, **kwargs: Any) -> None:
+        super().__init__(location=location, **kwargs)
+        self._private_location = location
 
-    def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
+    @cached_property
+    def base_location(self) -> str:
+        return os.fspath(settings.PRIVATE_MEDIA_ROOT if self._private_location is None else self._private_location)
+
+    def _clear_cached_properties(self, setting: Any, **kwargs: Any) -> None:
         super()._clear_cached_properties(setting, **kwargs)
         if setting == "PRIVATE_MEDIA_ROOT":
             self.__dict__.pop("base_location", None)
@@ -64,7 +68,7 @@ _private_storage = _PrivateStorage()
 
 def _private_storage_reset(*, setting: str, **kwargs: Any) -> None:
     if setting == "STORAGES":
-        _private_storage._wrapped = empty
+        _private_storage._wrapped = empty  # type: ignore[assignment]  # LazyObject's own "not loaded yet"
 
 
 setting_changed.connect(_private_storage_reset)
@@ -87,21 +91,23 @@ def private_file_response(source: FieldFile | bytes, *, filename: str, content_t
     PRIVATE_MEDIA_ROOT after an upgrade).
     """
     name = _download_name(filename)
+    disposition = content_disposition_header(True, name) or "attachment"
     response: HttpResponseBase
     if isinstance(source, bytes):
         response = HttpResponse(source, content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(True, name)
+        response["Content-Disposition"] = disposition
     else:
-        if not source or not source.storage.exists(source.name):
-            logger.error("Private file %r is missing under PRIVATE_MEDIA_ROOT", source.name)
+        stored_name = source.name or ""
+        if not stored_name or not source.storage.exists(stored_name):
+            logger.error("Private file %r is missing under PRIVATE_MEDIA_ROOT", stored_name)
             raise Http404
         accel_prefix = settings.PRIVATE_MEDIA_ACCEL_REDIRECT
         if accel_prefix:
             # nginx sends the file from its `internal` location and keeps this answer's Content-Type,
             # Content-Disposition and Cache-Control; the body must stay empty.
             response = HttpResponse(b"", content_type=content_type)
-            response["Content-Disposition"] = content_disposition_header(True, name)
-            response["X-Accel-Redirect"] = accel_prefix.rstrip("/") + "/" + quote(source.name)
+            response["Content-Disposition"] = disposition
+            response["X-Accel-Redirect"] = accel_prefix.rstrip("/") + "/" + quote(stored_name)
         else:
             response = FileResponse(source.open("rb"), as_attachment=True, filename=name, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
