@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None) -> None:
         os.environ["DATABASE_URL"] = f"{args.server}/{args.db}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "coop.settings"
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    os.environ["PRIVATE_MEDIA_ROOT"] = str(workdir / "private")
     os.environ["DEBUG"] = "false"  # DEBUG keeps every SQL query in memory: not what production does
     import django
 

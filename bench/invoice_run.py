@@ -138,6 +138,7 @@ def _worker(coop_id: int, media_root: str, work: mp.Queue, queue: mp.Queue) -> N
     from django.core import mail
 
     settings.MEDIA_ROOT = media_root
+    settings.PRIVATE_MEDIA_ROOT = media_root  # the invoice PDFs, counted by _page_counts
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     from coop.celery import app

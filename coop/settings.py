@@ -179,10 +179,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# Public uploads only (none today; a coop's logo would be one). No URL pattern serves them: the
+# reverse proxy may publish MEDIA_ROOT, never PRIVATE_MEDIA_ROOT.
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Invoices, credit notes, payout (SEPA) files: names, amounts, IBANs. Stored in the "private" storage,
+# served only by views that check who asks (coop/files.py). PRIVATE_MEDIA_ACCEL_REDIRECT names the nginx
+# `internal` location that maps to PRIVATE_MEDIA_ROOT (e.g. /_private/); empty: gunicorn streams the file.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+PRIVATE_MEDIA_ACCEL_REDIRECT = env.str("PRIVATE_MEDIA_ACCEL_REDIRECT", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "coop.files.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

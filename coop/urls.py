@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -20,5 +18,5 @@ urlpatterns = [
     path("", include("coop.governance.urls")),
     path("", include("coop.transparency.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No pattern serves MEDIA_URL or PRIVATE_MEDIA_ROOT, not even in DEBUG: documents with personal or financial
+# data leave only through views that check who asks (coop/files.py).

@@ -71,6 +71,8 @@ class InvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ("number", "business__legal_name")
     list_select_related = ("coop", "business")
     inlines = [InvoiceLineInline]
+    # A private file has no URL (coop/files.py); the office invoice page offers the download.
+    exclude = ("pdf",)
 
 
 @admin.register(CreditNote)
@@ -80,6 +82,7 @@ class CreditNoteAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ("number", "original_number")
     list_select_related = ("coop",)
     inlines = [CreditNoteLineInline]
+    exclude = ("pdf",)
 
 
 @admin.register(InvoiceCounter)

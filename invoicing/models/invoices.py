@@ -36,6 +36,7 @@ from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from coop.files import private_storage
 from coop.models import Cooperative
 from coop.rulebook.models import RuleVersion
 from jobs.models import HourEntry
@@ -137,7 +138,7 @@ class Invoice(ImmutableDocument):
     total_net = _money(_("total excluding VAT"))
     total_vat = _money(_("VAT"))
     total_gross = _money(_("total including VAT"))
-    pdf = models.FileField(_("PDF"), upload_to=invoice_pdf_path, blank=True, max_length=200)
+    pdf = models.FileField(_("PDF"), upload_to=invoice_pdf_path, storage=private_storage, blank=True, max_length=200)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -247,7 +248,7 @@ class CreditNote(ImmutableDocument):
     total_net = _money(_("credited excluding VAT"))
     total_vat = _money(_("credited VAT"))
     total_gross = _money(_("credited including VAT"))
-    pdf = models.FileField(upload_to=credit_note_pdf_path, blank=True, max_length=200)
+    pdf = models.FileField(upload_to=credit_note_pdf_path, storage=private_storage, blank=True, max_length=200)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(

@@ -38,6 +38,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from coop.files import private_storage
 from coop.models import Cooperative
 from members.models import Member
 
@@ -385,7 +386,7 @@ class PayoutBatch(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    sepa_file = models.FileField(upload_to="payouts/", blank=True, max_length=200)
+    sepa_file = models.FileField(upload_to="payouts/", storage=private_storage, blank=True, max_length=200)
     sepa_message_id = models.CharField(max_length=35, blank=True)
     ledger_transaction = models.ForeignKey(
         "ledger.LedgerTransaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

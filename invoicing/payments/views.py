@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from coop.files import private_file_response
 from coop.models import Cooperative
 from coop.money import eur
 from invoicing.models import Invoice, PayoutBatch
@@ -361,20 +363,17 @@ def office_payout_action(request: HttpRequest, batch_id: int, action: str) -> Ht
 
 
 @login_required
-def office_payout_download(request: HttpRequest, batch_id: int) -> FileResponse:
+def office_payout_download(request: HttpRequest, batch_id: int) -> HttpResponseBase:
     _coop, batch = _batch(request, batch_id)
     if not batch.sepa_file or batch.status == PayoutBatch.Status.CANCELLED:
         raise Http404
-    return FileResponse(
-        batch.sepa_file.open("rb"),
-        as_attachment=True,
-        filename=f"sepa-{batch.coop.slug}-{batch.pk}.xml",
-        content_type="application/xml",
+    return private_file_response(
+        batch.sepa_file, filename=f"sepa-{batch.coop.slug}-{batch.pk}.xml", content_type="application/xml"
     )
 
 
 @login_required
-def office_payout_item_statement(request: HttpRequest, batch_id: int, item_id: int) -> HttpResponse:
+def office_payout_item_statement(request: HttpRequest, batch_id: int, item_id: int) -> HttpResponseBase:
     """The member's earnings statement for the batch's month, attached to their payout line."""
     from invoicing.services.earnings import earnings_statement_pdf
 
@@ -383,6 +382,6 @@ def office_payout_item_statement(request: HttpRequest, batch_id: int, item_id: i
     if item is None or item.member is None:
         raise Http404
     content = earnings_statement_pdf(member=item.member, year=batch.period_end.year, month=batch.period_end.month)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="earnings-{item.member.pk}-{batch.period_end:%Y-%m}.pdf"'
-    return response
+    return private_file_response(
+        content, filename=f"earnings-{item.member.pk}-{batch.period_end:%Y-%m}.pdf", content_type="application/pdf"
+    )

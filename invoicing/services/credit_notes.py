@@ -248,7 +248,6 @@ def credit_note_pdf_bytes(credit_note: CreditNote) -> bytes:
 def credit_note_pdf_render(*, credit_note_id: int) -> CreditNote:
     """Render and store the credit note's PDF once; safe to run twice."""
     from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
 
     credit_note = CreditNote.objects.select_related("coop").get(pk=credit_note_id)
     if credit_note.pdf_rendered_at is not None:
@@ -259,8 +258,8 @@ def credit_note_pdf_render(*, credit_note_id: int) -> CreditNote:
         if locked.pdf_rendered_at is not None:
             return locked
         name = f"credit_notes/{locked.coop.slug}/{locked.number}.pdf"
-        if default_storage.exists(name):
-            default_storage.delete(name)
+        if locked.pdf.storage.exists(name):
+            locked.pdf.storage.delete(name)
         locked.pdf.save(f"{locked.number}.pdf", ContentFile(content), save=False)
         locked.pdf_rendered_at = timezone.now()
         locked.save(update_fields=["pdf", "pdf_rendered_at"])

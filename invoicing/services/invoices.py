@@ -18,7 +18,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -339,8 +338,9 @@ def _pdf_store(*, document: Any, folder: str, content: bytes) -> None:
     name = f"{folder}/{document.coop.slug}/{document.number}.pdf"
     # A file left by a worker killed before its commit is not referenced: replace it rather than
     # letting storage pick a second name, so one document has one PDF file.
-    if default_storage.exists(name):
-        default_storage.delete(name)
+    storage = document.pdf.storage
+    if storage.exists(name):
+        storage.delete(name)
     document.pdf.save(f"{document.number}.pdf", ContentFile(content), save=False)
 
 
@@ -360,8 +360,8 @@ def invoice_pdf_render(*, invoice_id: int, force: bool = False) -> Invoice:
             return locked
         old_name = locked.pdf.name if locked.pdf else ""
         _pdf_store(document=locked, folder="invoices", content=content)
-        if old_name and old_name != locked.pdf.name and default_storage.exists(old_name):
-            default_storage.delete(old_name)
+        if old_name and old_name != locked.pdf.name and locked.pdf.storage.exists(old_name):
+            locked.pdf.storage.delete(old_name)
         locked.pdf_rendered_at = timezone.now()
         locked.save(update_fields=["pdf", "pdf_rendered_at"])
         audit_record(

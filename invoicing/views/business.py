@@ -10,6 +10,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
+from coop.files import private_file_response
 from invoicing.payments.selectors import invoice_rows_with_payment_status
 from invoicing.selectors import (
     credit_note_list_for_businesses,
@@ -19,7 +20,6 @@ from invoicing.selectors import (
 )
 from invoicing.services.credit_notes import credit_note_pdf_render
 from invoicing.services.invoices import invoice_pdf_render
-from invoicing.views.common import pdf_response
 from members.selectors import business_ids_for_contact
 
 
@@ -60,7 +60,7 @@ def business_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponseB
     if invoice is None:
         raise Http404
     invoice = invoice_pdf_render(invoice_id=invoice.pk)
-    return pdf_response(invoice.pdf.open("rb"), f"{invoice.number}.pdf")
+    return private_file_response(invoice.pdf, filename=f"{invoice.number}.pdf", content_type="application/pdf")
 
 
 @login_required
@@ -69,4 +69,4 @@ def business_credit_note_pdf(request: HttpRequest, credit_note_id: int) -> HttpR
     if credit_note is None:
         raise Http404
     credit_note = credit_note_pdf_render(credit_note_id=credit_note.pk)
-    return pdf_response(credit_note.pdf.open("rb"), f"{credit_note.number}.pdf")
+    return private_file_response(credit_note.pdf, filename=f"{credit_note.number}.pdf", content_type="application/pdf")

@@ -11,8 +11,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
+from coop.files import private_file_response
 from invoicing.services.earnings import earnings_overview, earnings_statement_pdf
-from invoicing.views.common import pdf_response
 from members.models import Member
 from members.selectors import member_for_user
 
@@ -43,4 +43,6 @@ def member_earnings_statement(request: HttpRequest, year: int, month: int) -> Ht
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise Http404
     content = earnings_statement_pdf(member=member, year=year, month=month)
-    return pdf_response(content, f"verdienoverzicht-{year}-{month:02d}.pdf")
+    return private_file_response(
+        content, filename=f"verdienoverzicht-{year}-{month:02d}.pdf", content_type="application/pdf"
+    )

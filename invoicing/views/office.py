@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coop.files import private_file_response
 from coop.ledger.selectors import journal_list, receivable_for_invoice
 from coop.money import to_decimal
 from invoicing.exceptions import InvoicingError
@@ -32,7 +33,7 @@ from invoicing.selectors import (
 from invoicing.services.credit_notes import credit_note_create, credit_note_pdf_render
 from invoicing.services.earnings import payroll_csv_export
 from invoicing.services.invoices import invoice_pdf_render, invoice_run_detailed
-from invoicing.views.common import pdf_response, staff_coop
+from invoicing.views.common import staff_coop
 
 
 @login_required
@@ -94,7 +95,7 @@ def office_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponseBas
     if invoice is None:
         raise Http404
     invoice = invoice_pdf_render(invoice_id=invoice.pk)
-    return pdf_response(invoice.pdf.open("rb"), f"{invoice.number}.pdf")
+    return private_file_response(invoice.pdf, filename=f"{invoice.number}.pdf", content_type="application/pdf")
 
 
 @login_required
@@ -103,7 +104,7 @@ def office_credit_note_pdf(request: HttpRequest, credit_note_id: int) -> HttpRes
     if credit_note is None:
         raise Http404
     credit_note = credit_note_pdf_render(credit_note_id=credit_note.pk)
-    return pdf_response(credit_note.pdf.open("rb"), f"{credit_note.number}.pdf")
+    return private_file_response(credit_note.pdf, filename=f"{credit_note.number}.pdf", content_type="application/pdf")
 
 
 @login_required

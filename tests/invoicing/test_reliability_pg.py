@@ -102,6 +102,7 @@ RUNNER = textwrap.dedent(
     django.setup()
     from django.conf import settings
     settings.MEDIA_ROOT = sys.argv[1]
+    settings.PRIVATE_MEDIA_ROOT = sys.argv[1]
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = sys.argv[2]
     delay = float(sys.argv[3])
