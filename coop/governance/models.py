@@ -33,18 +33,12 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from coop.files import private_storage
 from coop.models import AppendOnlyModel, AppendOnlyQuerySet, Cooperative
 
 TITLE_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 5000
 PURPOSE_MAX_LENGTH = 300
-
-
-def private_storage() -> Any:
-    """The private file storage (minutes are not public: they name members)."""
-    from django.core.files.storage import storages
-
-    return storages["private"] if "private" in storages.backends else storages["default"]
 
 
 class Proposal(models.Model):

@@ -14,11 +14,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coop.files import private_file_response
 from coop.governance import selectors, services
 from coop.governance.forms import (
     PROPOSAL_FORMS,
@@ -360,21 +362,16 @@ def meeting_record_new(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-def meeting_minutes(request: HttpRequest, number: int) -> FileResponse:
+def meeting_minutes(request: HttpRequest, number: int) -> HttpResponseBase:
     """The minutes, for the coop's own members and staff only (private storage, never a public URL)."""
     seat = _seat(request)
     proposal = _proposal(seat, number)
     record = selectors.meeting_record_get(proposal)
     if record is None or not record.minutes:
         raise Http404
-    response = FileResponse(
-        record.minutes.open("rb"),
-        as_attachment=True,
-        filename=f"minutes-{seat.coop.slug}-{proposal.number}.pdf",
-        content_type="application/pdf",
+    return private_file_response(
+        record.minutes, filename=f"minutes-{seat.coop.slug}-{proposal.number}.pdf", content_type="application/pdf"
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
