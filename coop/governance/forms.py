@@ -48,7 +48,7 @@ class PayoutProposalForm(ProposalTextMixin):
 
 
 class VoteForm(forms.Form):
-    choice = forms.ChoiceField(label=_("Your vote"), choices=Vote.Choice.choices, widget=forms.RadioSelect)
+    choice = forms.ChoiceField(label=_("Choose one"), choices=Vote.Choice.choices, widget=forms.RadioSelect)
 
 
 class ProxyForm(forms.Form):
