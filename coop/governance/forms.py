@@ -115,3 +115,22 @@ PROPOSAL_FORMS: dict[str, type[forms.Form]] = {
     Proposal.Kind.MOTION: MotionProposalForm,
     Proposal.Kind.FUND_PAYOUT: PayoutProposalForm,
 }
+
+
+class CommitteeAnnounceForm(forms.Form):
+    draw_on = forms.DateField(
+        label=_("Day of the draw"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The public random value must become known on this day, not before."),
+    )
+    public_source = forms.CharField(
+        label=_("Where the public random value comes from"),
+        max_length=300,
+        help_text=_(
+            "Something anyone can look up afterwards, e.g. the winning numbers of a public lottery on that day."
+        ),
+    )
+
+
+class CommitteeDrawForm(forms.Form):
+    public_value = forms.CharField(label=_("The public random value"), max_length=200)

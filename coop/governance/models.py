@@ -359,3 +359,73 @@ class FundPayout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal}: {self.amount}"
+
+
+class CommitteeVolunteer(models.Model):
+    """A member who is willing to be drawn for the neighbourhood committee (geloot wijkcomité)."""
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="committee_volunteers")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("committee volunteer")
+        verbose_name_plural = _("committee volunteers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coop", "member"], condition=models.Q(withdrawn_at__isnull=True), name="volunteer_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"volunteer {self.member_id}"
+
+
+class CommitteeDraw(models.Model):
+    """One draw by lot, verifiable by anyone.
+
+    Announced first: the volunteers (by member number) and where the public random value will come
+    from are published and frozen. Then drawn: a board member enters that value once it is public,
+    and the seed is SHA-256 over the published inputs; each volunteer's ticket is SHA-256 of the
+    seed and their member number, and the lowest tickets win. The public page shows every input.
+    """
+
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", _("Announced")
+        DRAWN = "drawn", _("Drawn")
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="committee_draws")
+    number = models.PositiveIntegerField(_("draw"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ANNOUNCED)
+    volunteer_numbers = models.JSONField(_("volunteers (member numbers)"), default=list)
+    size = models.PositiveSmallIntegerField(_("seats"))
+    term_months = models.PositiveSmallIntegerField(_("term in months"))
+    draw_on = models.DateField(_("draw on"))
+    public_source = models.CharField(_("where the random value comes from"), max_length=300)
+    public_value = models.CharField(_("the public random value"), max_length=200, blank=True)
+    seed = models.CharField(max_length=64, blank=True)
+    drawn_numbers = models.JSONField(_("drawn (member numbers)"), default=list, blank=True)
+    term_start = models.DateField(null=True, blank=True)
+    term_end = models.DateField(null=True, blank=True)
+    rules_version = models.ForeignKey("rulebook.RuleVersion", on_delete=models.PROTECT, related_name="+")
+    announced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    announced_at = models.DateTimeField(auto_now_add=True)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    drawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("committee draw")
+        verbose_name_plural = _("committee draws")
+        ordering = ["coop", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["coop", "number"], name="committee_draw_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["announced", "drawn"]), name="committee_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coop} draw {self.number}"

@@ -10,7 +10,17 @@ from django.db.models import Count as DbCount
 from django.db.models import Q, QuerySet, Sum
 from djmoney.money import Money
 
-from coop.governance.models import Elector, FundPayout, GeneralMeetingRecord, Proposal, Proxy, Support, Vote
+from coop.governance.models import (
+    CommitteeDraw,
+    CommitteeVolunteer,
+    Elector,
+    FundPayout,
+    GeneralMeetingRecord,
+    Proposal,
+    Proxy,
+    Support,
+    Vote,
+)
 from coop.ledger.models import Account, AccountCode
 from coop.ledger.selectors import account_balance
 from coop.models import Cooperative
@@ -231,3 +241,33 @@ def proposal_rule_changes(proposal: Proposal) -> list[RuleChangeRow]:
                 new = {**old[definition.key], **new}
             rows.append(RuleChangeRow(definition=definition, old=old.get(definition.key), new=new))
     return rows
+
+
+# --- the committee drawn by lot ------------------------------------------------------------------------
+def committee_in_office(coop: Cooperative, *, on: Any = None) -> CommitteeDraw | None:
+    """The draw whose committee serves on a day (today if None), or None."""
+    from django.utils import timezone
+
+    day = on or timezone.localdate()
+    return (
+        CommitteeDraw.objects.filter(
+            coop=coop, status=CommitteeDraw.Status.DRAWN, term_start__lte=day, term_end__gt=day
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def committee_draw_list(coop: Cooperative) -> list[CommitteeDraw]:
+    return list(CommitteeDraw.objects.filter(coop=coop).order_by("-number"))
+
+
+def committee_is_volunteer(coop: Cooperative, member: Any) -> bool:
+    return (
+        member is not None
+        and CommitteeVolunteer.objects.filter(coop=coop, member=member, withdrawn_at__isnull=True).exists()
+    )
+
+
+def committee_volunteer_count(coop: Cooperative) -> int:
+    return CommitteeVolunteer.objects.filter(coop=coop, withdrawn_at__isnull=True).count()

@@ -24,6 +24,8 @@ from coop.files import private_file_response
 from coop.governance import selectors, services
 from coop.governance.forms import (
     PROPOSAL_FORMS,
+    CommitteeAnnounceForm,
+    CommitteeDrawForm,
     MeetingMotionForm,
     MeetingRuleChangeForm,
     PaperBallotForm,
@@ -402,4 +404,84 @@ def fund_payouts(request: HttpRequest) -> HttpResponse:
             "balance": selectors.fund_balance(seat.coop),
             "available": selectors.fund_available(seat.coop),
         },
+    )
+
+
+# --- the committee drawn by lot ------------------------------------------------------------------------
+@login_required
+def committee(request: HttpRequest) -> HttpResponse:
+    """Volunteer for the committee; the board announces and performs the draw."""
+    seat = _seat(request)
+    announce_form = CommitteeAnnounceForm(request.POST if request.POST.get("step") == "announce" else None)
+    draw_form = CommitteeDrawForm(request.POST if request.POST.get("step") == "draw" else None)
+    if request.method == "POST":
+        step = request.POST.get("step")
+        try:
+            if step in ("volunteer", "withdraw"):
+                if seat.member is None:
+                    raise ValidationError(_("Only members can volunteer."))
+                services.committee_volunteer(member=seat.member, actor=request.user, willing=step == "volunteer")
+                messages.success(request, _("Saved."))
+                return redirect("governance:committee")
+            if step == "announce" and announce_form.is_valid():
+                services.committee_draw_announce(
+                    coop=seat.coop,
+                    actor=request.user,
+                    draw_on=announce_form.cleaned_data["draw_on"],
+                    public_source=announce_form.cleaned_data["public_source"],
+                )
+                messages.success(request, _("The draw is announced. The list of volunteers is now fixed."))
+                return redirect("governance:committee")
+            if step == "draw" and draw_form.is_valid():
+                pending = next(
+                    (d for d in selectors.committee_draw_list(seat.coop) if d.status == d.Status.ANNOUNCED), None
+                )
+                if pending is None:
+                    raise ValidationError(_("No draw is announced."))
+                services.committee_draw_perform(
+                    draw=pending, actor=request.user, public_value=draw_form.cleaned_data["public_value"]
+                )
+                messages.success(request, _("The committee is drawn."))
+                return redirect("governance:committee")
+        except ValidationError as exc:
+            form = announce_form if step == "announce" else draw_form
+            if step in ("announce", "draw"):
+                form_add_service_error(form, exc)
+            else:
+                for message in exc.messages:
+                    messages.error(request, message)
+    draws = selectors.committee_draw_list(seat.coop)
+    in_office = selectors.committee_in_office(seat.coop)
+    members = (
+        list(Member.objects.filter(coop=seat.coop, member_number__in=in_office.drawn_numbers).order_by("last_name"))
+        if in_office
+        else []
+    )
+    return render(
+        request,
+        "governance/committee.html",
+        {
+            "seat": seat,
+            "draws": draws,
+            "pending": next((d for d in draws if d.status == d.Status.ANNOUNCED), None),
+            "in_office": in_office,
+            "committee_members": members,
+            "volunteer": selectors.committee_is_volunteer(seat.coop, seat.member),
+            "volunteers": selectors.committee_volunteer_count(seat.coop),
+            "announce_form": announce_form,
+            "draw_form": draw_form,
+            "values": rule_values(seat.coop)[1],
+        },
+    )
+
+
+def committee_public(request: HttpRequest, coop_slug: str) -> HttpResponse:
+    """Public, no login: every draw with all its inputs, so anyone can recompute it. Member numbers only."""
+    coop = Cooperative.objects.filter(slug=coop_slug).first()
+    if coop is None:
+        raise Http404
+    return render(
+        request,
+        "governance/committee_public.html",
+        {"coop": coop, "draws": [d for d in selectors.committee_draw_list(coop)]},
     )
