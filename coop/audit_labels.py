@@ -21,6 +21,8 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "coop.updated": _("Cooperative details changed"),
     "credit_note.issued": _("Credit note issued"),
     "demo.seeded": _("Demo data loaded"),
+    "group.changed": _("Group and its permissions changed"),
+    "group.created": _("Group created"),
     "hour_entry.submitted": _("Hours registered"),
     "hour_entry.approved": _("Hours approved"),
     "hour_entry.approved_silently": _("Hours approved automatically"),
@@ -71,10 +73,16 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "payout.sent": _("Payout sent to the bank"),
     "payout.cancelled": _("Payout cancelled"),
     "payroll.exported": _("Hours and wages exported"),
+    "role.granted": _("Role given"),
+    "role.revoked": _("Role taken away"),
     "rulebook.version_created": _("New version of the rules"),
     "shift.cancelled": _("Shift cancelled"),
     "skill.changed": _("Skill changed"),
     "skill.created": _("Skill added"),
+    "user.access_changed": _("Access to the back office changed"),
+    "user.created": _("Login created"),
+    "user.details_changed": _("Login details changed"),
+    "user.password_set_by_admin": _("Password set by the administrator"),
 }
 
 
@@ -83,4 +91,6 @@ def audit_action_label(action: str) -> str:
     label = ACTION_LABELS.get(action)
     if label is None and action.endswith(".admin_changed"):
         return str(_("Changed in the admin"))
+    if label is None and action.endswith(".admin_added"):
+        return str(_("Added in the admin"))
     return str(label) if label is not None else action
