@@ -91,6 +91,4 @@ def audit_action_label(action: str) -> str:
     label = ACTION_LABELS.get(action)
     if label is None and action.endswith(".admin_changed"):
         return str(_("Changed in the admin"))
-    if label is None and action.endswith(".admin_added"):
-        return str(_("Added in the admin"))
     return str(label) if label is not None else action

@@ -80,16 +80,15 @@ class CoopScopedAdmin(IdentifierAdminMixin, admin.ModelAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             changes = {
-                name: {
-                    "old": _audit_value(name, form.initial.get(name)) if change else None,
-                    "new": _audit_value(name, getattr(obj, name, form.cleaned_data.get(name))),
-                }
+                name: {"old": _audit_value(name, old), "new": _audit_value(name, new)}
                 for name in form.changed_data
+                # A form may call a JSON field changed when only its spelling differs: skip those.
+                if (old := form.initial.get(name)) != (new := getattr(obj, name, form.cleaned_data.get(name)))
             }
-            if changes or not change:
+            if changes:
                 audit_record(
                     actor=request.user,
-                    action=f"{obj._meta.model_name}.{'admin_changed' if change else 'admin_added'}",
+                    action=f"{obj._meta.model_name}.admin_changed",
                     subject=obj,
                     coop=self.audit_coop(obj),
                     data=changes,
@@ -100,6 +99,9 @@ class CoopScopedAdmin(IdentifierAdminMixin, admin.ModelAdmin):
         if request.user.is_superuser:
             return qs
         return qs.filter(**{f"{self.coop_path}__in": _staffed(request)}).distinct()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # members apply and businesses register on the public forms (services, audit rows)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # history is kept; people leave and businesses end, they are not deleted
@@ -152,9 +154,6 @@ class MemberAdmin(CoopScopedAdmin):
         "assisted_consent_note",
     ]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # people join through the application form
-
 
 @admin.register(WorkerProfile)
 class WorkerProfileAdmin(CoopScopedAdmin):
@@ -167,9 +166,6 @@ class WorkerProfileAdmin(CoopScopedAdmin):
 
     def audit_coop(self, obj: WorkerProfile) -> Any:
         return obj.member.coop
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if not isinstance(formset, MemberSkillFormSet):
@@ -260,9 +256,6 @@ class BusinessAdmin(CoopScopedAdmin):
     search_fields = ["legal_name", "trade_name", "kvk_number"]
     readonly_fields = ["kvk_number", "run_by_member", "created_at"]
     inlines = [BusinessRelationInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # a business registers itself (KvK check, first contact, coops) on the public form
 
     def save_model(self, request: HttpRequest, obj: Business, form: Any, change: bool) -> None:
         business_update(
