@@ -182,7 +182,15 @@ class SkillAdminForm(forms.ModelForm):
         data = super().clean()
         if not self.errors:
             try:
-                data.update(skill_fields_clean(**{name: data.get(name) or "" for name in SKILL_FIELDS}))
+                data.update(
+                    skill_fields_clean(
+                        slug=data.get("slug") or "",
+                        name_nl=data.get("name_nl") or "",
+                        name_en=data.get("name_en") or "",
+                        requires_certificate=bool(data.get("requires_certificate")),
+                        certificate_name=data.get("certificate_name") or "",
+                    )
+                )
             except ValidationError as exc:
                 self.add_error(None, exc)
         return data
