@@ -3,8 +3,8 @@
 Each `<identifier>_clean(value) -> str` returns the compact form we store (upper case, no spaces or
 dots) or raises a translated `ValidationError`. The same functions are
 
-- the model field validators (`validators=[iban_clean]`): every ModelForm, the admin included,
-  and every `full_clean()` refuses a bad value;
+- behind the model field validators (`validators=[validate_iban]`): every ModelForm, the admin
+  included, and every `full_clean()` refuses a bad value;
 - called by the public forms and by the services, which store what they return.
 
 `IdentifierFormField` is the form field the admin uses for a model field with one of these
@@ -84,7 +84,32 @@ def iban_hint(iban: str) -> str:
     return f"…{iban[-4:]}" if iban else ""
 
 
-IDENTIFIER_CLEANERS: tuple[Callable[[str], str], ...] = (iban_clean, bic_clean, kvk_clean, vat_id_clean)
+def validate_iban(value: str) -> None:
+    """Model field validator: a bad IBAN is refused (`iban_clean`)."""
+    iban_clean(value)
+
+
+def validate_bic(value: str) -> None:
+    """Model field validator: a bad BIC is refused (`bic_clean`)."""
+    bic_clean(value)
+
+
+def validate_kvk(value: str) -> None:
+    """Model field validator: a bad KvK number is refused (`kvk_clean`)."""
+    kvk_clean(value)
+
+
+def validate_vat_id(value: str) -> None:
+    """Model field validator: a bad VAT id is refused (`vat_id_clean`)."""
+    vat_id_clean(value)
+
+
+CLEANER_OF_VALIDATOR: dict[Callable[[str], None], Callable[[str], str]] = {
+    validate_iban: iban_clean,
+    validate_bic: bic_clean,
+    validate_kvk: kvk_clean,
+    validate_vat_id: vat_id_clean,
+}
 
 
 class IdentifierFormField(forms.CharField):
@@ -107,8 +132,8 @@ class IdentifierFormField(forms.CharField):
 
 
 def identifier_cleaner_of(db_field: models.Field[Any, Any]) -> Callable[[str], str] | None:
-    """The identifier cleaner among a model field's validators, or None."""
-    return next((v for v in db_field.validators if v in IDENTIFIER_CLEANERS), None)
+    """The cleaner behind an identifier validator of a model field, or None."""
+    return next((CLEANER_OF_VALIDATOR[v] for v in db_field.validators if v in CLEANER_OF_VALIDATOR), None)
 
 
 class IdentifierAdminMixin:

@@ -114,7 +114,7 @@ class MemberSkillFormSet(BaseInlineFormSet):
         chosen: dict[int, dt.date | None] = {}
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
-            if not data or (self.can_delete and self._should_delete_form(form)) or not data.get("skill"):
+            if not data or (self.can_delete and data.get("DELETE")) or not data.get("skill"):
                 continue
             chosen[data["skill"].pk] = data.get("certificate_valid_until")
         return chosen
@@ -179,7 +179,8 @@ class WorkerProfileAdmin(CoopScopedAdmin):
 
 class SkillAdminForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors:
             try:
                 data.update(
@@ -230,8 +231,8 @@ class BusinessRelationInline(admin.TabularInline):
 
     model = BusinessRelation
     extra = 0
-    fields = ["coop", "status", "since"]
-    readonly_fields = fields
+    readonly_fields = ("coop", "status", "since")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -243,12 +244,12 @@ class BusinessRelationInline(admin.TabularInline):
 
 class BusinessAdminForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors:
+            typed: dict[str, Any] = {name: data.get(name) for name in BUSINESS_EDITABLE}
             try:
-                cleaned = business_fields_clean(
-                    kvk_number=self.instance.kvk_number, **{name: data.get(name) for name in BUSINESS_EDITABLE}
-                )
+                cleaned = business_fields_clean(kvk_number=self.instance.kvk_number, **typed)
             except ValidationError as exc:
                 self.add_error(None, exc)
             else:
@@ -286,7 +287,7 @@ class RoleAdminForm(forms.ModelForm):
     def _post_clean(self) -> None:
         # `role_fields_check` has said what is wrong in words; the model's constraint names would not.
         if not self.errors:
-            super()._post_clean()
+            super()._post_clean()  # type: ignore[misc]
 
 
 @admin.register(Role)

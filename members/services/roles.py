@@ -33,8 +33,8 @@ def _role_data(role: Role) -> dict[str, Any]:
     return {
         "user": role.user.email,
         "kind": role.kind,
-        "coop": role.coop.slug if role.coop_id else None,
-        "business": role.business.kvk_number if role.business_id else None,
+        "coop": role.coop.slug if role.coop is not None else None,
+        "business": role.business.kvk_number if role.business is not None else None,
     }
 
 

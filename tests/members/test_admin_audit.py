@@ -284,8 +284,9 @@ def test_changing_a_groups_permissions_is_audited_and_groups_are_not_deleted(cli
 
 def test_member_skills_edited_in_the_admin_go_through_the_service(client, staff_coordinator, fatima):
     profile = fatima.profile
-    cooking, first_aid = SkillFactory(slug="cooking"), SkillFactory(
-        slug="first-aid", requires_certificate=True, certificate_name="EHBO"
+    cooking, first_aid = (
+        SkillFactory(slug="cooking"),
+        SkillFactory(slug="first-aid", requires_certificate=True, certificate_name="EHBO"),
     )
     old = MemberSkill.objects.create(profile=profile, skill=cooking)
     valid_until = timezone.localdate() + dt.timedelta(days=300)

@@ -69,7 +69,13 @@ def test_application_with_not_an_iban_is_refused_and_stores_nothing(client, kana
 
 def test_member_details_with_not_an_iban_are_refused_and_change_nothing(client, fatima):
     client.force_login(fatima.user)
-    data = {"phone": "0612345678", "iban": "NOT-AN-IBAN", "postcode": "3526KL", "house_number": "1", "languages": ["nl"]}
+    data = {
+        "phone": "0612345678",
+        "iban": "NOT-AN-IBAN",
+        "postcode": "3526KL",
+        "house_number": "1",
+        "languages": ["nl"],
+    }
     before = (Member.objects.values().get(pk=fatima.pk), AuditEvent.objects.count())
     with translation.override("en"):
         response = client.post(reverse("member_details"), data, HTTP_ACCEPT_LANGUAGE="en")

@@ -72,7 +72,10 @@ def test_coop_coordinator_cannot_add_or_change_skills_in_the_office(client, coop
     before = _state()
     assert client.get(reverse("office_skill_create")).status_code == 403
     assert client.post(reverse("office_skill_create"), SKILL_DATA).status_code == 403
-    assert client.post(reverse("office_skill_edit", args=[skill.pk]), {**SKILL_DATA, "slug": "gardening"}).status_code == 403
+    assert (
+        client.post(reverse("office_skill_edit", args=[skill.pk]), {**SKILL_DATA, "slug": "gardening"}).status_code
+        == 403
+    )
     page = client.get(reverse("office_skill_list"))
     assert page.status_code == 200
     assert reverse("office_skill_create") not in page.content.decode()
