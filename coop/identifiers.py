@@ -133,7 +133,11 @@ class IdentifierFormField(forms.CharField):
 
 def identifier_cleaner_of(db_field: models.Field[Any, Any]) -> Callable[[str], str] | None:
     """The cleaner behind an identifier validator of a model field, or None."""
-    return next((CLEANER_OF_VALIDATOR[v] for v in db_field.validators if v in CLEANER_OF_VALIDATOR), None)
+    for validator in db_field.validators:
+        for known, cleaner in CLEANER_OF_VALIDATOR.items():
+            if validator is known:  # Django's own validators are not hashable: compare, do not look up
+                return cleaner
+    return None
 
 
 class IdentifierAdminMixin:
