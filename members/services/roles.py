@@ -70,7 +70,12 @@ def role_revoke(*, ctx: AuditContext, role: Role) -> None:
     """Take a role away (the user keeps their account and history). Raises PermissionDenied."""
     _administrator_check(ctx)
     with transaction.atomic():
-        locked = Role.objects.select_for_update().select_related("user", "coop", "business").filter(pk=role.pk).first()
+        locked = (
+            Role.objects.select_for_update(of=("self",))
+            .select_related("user", "coop", "business")
+            .filter(pk=role.pk)
+            .first()
+        )
         if locked is None:
             return  # already revoked by someone else
         ctx.record(action="role.revoked", subject=locked, coop=locked.coop, data=_role_data(locked))
