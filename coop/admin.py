@@ -1,4 +1,7 @@
-"""Kernel admin: cooperatives (created through `cooperative_create`) and the read-only audit trail."""
+"""Kernel admin: cooperatives (created through `cooperative_create`) and the read-only audit trail.
+
+A coop's IBAN, BIC, KvK number and VAT id are checked and stored compact (`coop.identifiers`).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coop.audit import audit_record
+from coop.identifiers import IdentifierAdminMixin
 from coop.models import AuditEvent, Cooperative
 from coop.rulebook.admin import ReadOnlyAdminMixin, coops_staffed_by
 from coop.services import cooperative_create
@@ -61,7 +65,7 @@ class CooperativeAddForm(forms.ModelForm):
 
 
 @admin.register(Cooperative)
-class CooperativeAdmin(admin.ModelAdmin):
+class CooperativeAdmin(IdentifierAdminMixin, admin.ModelAdmin):
     list_display = ["name", "legal_name", "kvk_number", "invoice_prefix", "city"]
     search_fields = ["name", "legal_name", "kvk_number"]
     prepopulated_fields = {"slug": ["name"]}
@@ -110,9 +114,8 @@ class CooperativeAdmin(admin.ModelAdmin):
             obj._state.adding = False
             return
         with transaction.atomic():
-            changed = {
-                name: {"old": form.initial.get(name), "new": form.cleaned_data.get(name)} for name in form.changed_data
-            }
+            # `obj` holds what is stored: the compact IBAN, not the spaced one that was typed.
+            changed = {name: {"old": form.initial.get(name), "new": getattr(obj, name)} for name in form.changed_data}
             obj.save()
             audit_record(actor=request.user, action="coop.updated", subject=obj, coop=obj, data=changed)
 

@@ -38,6 +38,8 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "governance.vote_cast": _("Vote cast"),
     "governance.vote_changed": _("Vote changed"),
     "governance.vote_reminded": _("Reminder to vote sent"),
+    "group.changed": _("Group and its permissions changed"),
+    "group.created": _("Group created"),
     "hour_entry.submitted": _("Hours registered"),
     "hour_entry.approved": _("Hours approved"),
     "hour_entry.approved_silently": _("Hours approved automatically"),
@@ -88,10 +90,16 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "payout.sent": _("Payout sent to the bank"),
     "payout.cancelled": _("Payout cancelled"),
     "payroll.exported": _("Hours and wages exported"),
+    "role.granted": _("Role given"),
+    "role.revoked": _("Role taken away"),
     "rulebook.version_created": _("New version of the rules"),
     "shift.cancelled": _("Shift cancelled"),
     "skill.changed": _("Skill changed"),
     "skill.created": _("Skill added"),
+    "user.access_changed": _("Access to the back office changed"),
+    "user.created": _("Login created"),
+    "user.details_changed": _("Login details changed"),
+    "user.password_set_by_admin": _("Password set by the administrator"),
 }
 
 

@@ -20,15 +20,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from coop.identifiers import validate_bic, validate_iban, validate_kvk, validate_vat_id
+
 
 class Cooperative(models.Model):
     name = models.CharField(_("name"), max_length=120, help_text=_("Short name, e.g. the neighbourhood."))
     slug = models.SlugField(_("slug"), unique=True)
     legal_name = models.CharField(_("legal name"), max_length=200)
-    kvk_number = models.CharField(_("KvK number"), max_length=8)
-    vat_id = models.CharField(_("VAT id"), max_length=20)
-    iban = models.CharField(_("IBAN"), max_length=34)
-    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    kvk_number = models.CharField(_("KvK number"), max_length=8, validators=[validate_kvk])
+    vat_id = models.CharField(_("VAT id"), max_length=20, validators=[validate_vat_id])
+    iban = models.CharField(_("IBAN"), max_length=34, validators=[validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validate_bic])
     street = models.CharField(_("street and number"), max_length=200)
     postcode = models.CharField(_("postcode"), max_length=7)
     city = models.CharField(_("city"), max_length=100)

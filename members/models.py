@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from coop.identifiers import validate_iban, validate_kvk, validate_vat_id
 from coop.models import Cooperative
 
 
@@ -119,7 +120,7 @@ class Member(models.Model):
     postcode = models.CharField(_("postcode"), max_length=7)
     house_number = models.CharField(_("house number"), max_length=10, blank=True)
     phone = models.CharField(_("phone"), max_length=20)
-    iban = models.CharField(_("IBAN"), max_length=34)
+    iban = models.CharField(_("IBAN"), max_length=34, validators=[validate_iban])
     date_of_birth = models.DateField(_("date of birth"))
     languages = models.JSONField(_("languages"), default=list)
     applied_at = models.DateTimeField(_("applied on"), default=timezone.now)
@@ -271,8 +272,8 @@ class MemberSkill(models.Model):
 class Business(models.Model):
     legal_name = models.CharField(_("legal name"), max_length=200)
     trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
-    kvk_number = models.CharField(_("KvK number"), max_length=8, unique=True)
-    vat_id = models.CharField(_("VAT id"), max_length=14, blank=True)
+    kvk_number = models.CharField(_("KvK number"), max_length=8, unique=True, validators=[validate_kvk])
+    vat_id = models.CharField(_("VAT id"), max_length=14, blank=True, validators=[validate_vat_id])
     street = models.CharField(_("street and number"), max_length=200)
     postcode = models.CharField(_("postcode"), max_length=7)
     city = models.CharField(_("city"), max_length=100)

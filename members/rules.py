@@ -12,7 +12,7 @@ import rules
 
 from coop.models import Cooperative
 from members.models import Business, Member, Role
-from members.selectors import business_ids_for_contact, coop_ids_for_role, coop_ids_staffed_by
+from members.selectors import business_ids_for_contact, coop_ids_for_role, coop_ids_staffed_by, user_is_service_centre
 
 
 def _coop_ids_of(obj: Any) -> set[int]:
@@ -64,6 +64,11 @@ def is_staff_of_any_coop(user: Any) -> bool:
 
 
 @rules.predicate
+def is_service_centre(user: Any) -> bool:
+    return user_is_service_centre(user)
+
+
+@rules.predicate
 def is_contact_of_business(user: Any, business: Business | None) -> bool:
     return business is not None and business.pk in business_ids_for_contact(user)
 
@@ -79,7 +84,8 @@ rules.add_perm("members.admit_member", is_staff_of_coop)
 rules.add_perm("members.act_for_member", is_coordinator_of_coop & member_gave_consent)
 rules.add_perm("members.view_business", is_contact_of_business | is_staff_of_coop)
 rules.add_perm("members.change_business", is_contact_of_business | is_coordinator_of_coop)
-rules.add_perm("members.manage_skills", is_staff_of_any_coop)
+# One skill catalogue for all coops, kept by the service centre (docs/decisions/035).
+rules.add_perm("members.manage_skills", is_service_centre)
 rules.add_perm("members.view_office", is_staff_of_any_coop)
 
 # Model-level permissions the Django admin asks for (querysets are scoped in members/admin.py).
@@ -90,7 +96,7 @@ rules.add_perm("members.change_memberskill", is_coordinator_of_coop)
 rules.add_perm("members.add_memberskill", is_coordinator_of_coop)
 rules.add_perm("members.delete_memberskill", is_coordinator_of_coop)
 rules.add_perm("members.view_skill", is_staff_of_any_coop)
-rules.add_perm("members.add_skill", is_staff_of_any_coop)
-rules.add_perm("members.change_skill", is_staff_of_any_coop)
+rules.add_perm("members.add_skill", is_service_centre)
+rules.add_perm("members.change_skill", is_service_centre)
 rules.add_perm("members.view_businessrelation", is_staff_of_coop)
 rules.add_perm("members.view_role", is_staff_of_coop)

@@ -52,6 +52,20 @@ def coop_ids_staffed_by(user: Any) -> set[int]:
     return coop_ids_for_role(user, Role.Kind.COORDINATOR, Role.Kind.BOARD)
 
 
+def user_is_service_centre(user: Any) -> bool:
+    """The shared service centre: a superuser, or a coordinator of every coop of the installation.
+
+    A service-centre coordinator is modelled as a coordinator role in each coop (see the
+    `members.models` overview); with a single coop, its coordinators are its service centre.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    coordinated = coop_ids_for_role(user, Role.Kind.COORDINATOR)
+    return bool(coordinated) and not Cooperative.objects.exclude(pk__in=coordinated).exists()
+
+
 def business_ids_for_contact(user: Any) -> set[int]:
     """Businesses the user may act for."""
     if not getattr(user, "is_authenticated", False):

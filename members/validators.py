@@ -1,5 +1,7 @@
 """Checks on what people type: Dutch postcodes and phone numbers, IBAN, KvK, VAT id, dates of birth.
 
+IBAN, BIC, KvK and VAT id live in `coop.identifiers` (one implementation) and are re-exported here.
+
 Each `<thing>_clean(value) -> str` returns the normalised form we store, or raises a translated
 `ValidationError`. Forms call them at the edge; services call them again (STYLE 13).
 """
@@ -12,11 +14,15 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
-from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as nl_postcode
+
+# Bank and company identifiers are checked in one place, the kernel, because the coop's own
+# details (coop.models) need the same checks; re-exported here for the forms and services of people.
+from coop.identifiers import bic_clean as bic_clean
+from coop.identifiers import iban_clean as iban_clean
+from coop.identifiers import kvk_clean as kvk_clean
+from coop.identifiers import vat_id_clean as vat_id_clean
 
 # Dutch labour law (Arbeidstijdenwet) lets young people under 16 do only very limited work, so a coop
 # of paid jobs admits members from 16. This is law, not a rule the members vote on.
@@ -49,36 +55,6 @@ def phone_clean(value: str) -> str:
     if not re.fullmatch(r"[1-79]\d{8}|8[45578]\d{7}", national):
         raise ValidationError(_("Enter a Dutch phone number, like 06 12345678 or 030 1234567."), code="phone")
     return f"+31{national}"
-
-
-def iban_clean(value: str) -> str:
-    """An IBAN in compact form ('NL91ABNA0417164300'). Raises ValidationError."""
-    try:
-        return str(IBAN(value or "").compact)
-    except (SchwiftyException, ValueError):
-        raise ValidationError(
-            _("This IBAN is not correct. Check it on your bank card or bank app."), code="iban"
-        ) from None
-
-
-def kvk_clean(value: str) -> str:
-    """A Chamber of Commerce (KvK) number: exactly 8 digits. Raises ValidationError."""
-    compact = re.sub(r"[\s.]", "", value or "")
-    if not re.fullmatch(r"\d{8}", compact):
-        raise ValidationError(_("A KvK number has exactly 8 digits."), code="kvk")
-    return compact
-
-
-def vat_id_clean(value: str) -> str:
-    """An EU VAT id ('NL000099998B57'), empty allowed. Raises ValidationError."""
-    if not (value or "").strip():
-        return ""
-    try:
-        return str(eu_vat.validate(value))
-    except StdnumError:
-        raise ValidationError(
-            _("This VAT id is not correct. A Dutch one looks like NL123456789B01."), code="vat_id"
-        ) from None
 
 
 def date_of_birth_clean(value: dt.date, *, today: dt.date | None = None) -> dt.date:

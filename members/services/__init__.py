@@ -21,6 +21,13 @@ from members.services.profiles import (
     member_skills_set,
     worker_profile_update,
 )
+from members.services.roles import (
+    group_save,
+    role_grant,
+    role_revoke,
+    user_admin_update,
+    user_create_by_admin,
+)
 from members.services.skills import skill_create, skill_update
 
 __all__ = [
@@ -30,6 +37,7 @@ __all__ = [
     "business_contact_remove",
     "business_register",
     "business_update",
+    "group_save",
     "member_admit",
     "member_apply",
     "member_consent_give",
@@ -40,7 +48,11 @@ __all__ = [
     "member_reject",
     "member_resume",
     "member_skills_set",
+    "role_grant",
+    "role_revoke",
     "skill_create",
     "skill_update",
+    "user_admin_update",
+    "user_create_by_admin",
     "worker_profile_update",
 ]

@@ -24,7 +24,7 @@ from members.services.emails import email_send_to_user, request_for_links
 MAX_PAYMENT_TERM_DAYS = 60
 
 
-def _business_fields_clean(
+def business_fields_clean(
     *,
     legal_name: str,
     trade_name: str,
@@ -37,6 +37,7 @@ def _business_fields_clean(
     phone: str,
     payment_term_days: int | None,
 ) -> dict[str, Any]:
+    """The normalised details of a business. Raises ValidationError naming each bad field."""
     errors: dict[str, list[ValidationError]] = {}
 
     def check(name: str, func: Any, value: Any) -> Any:
@@ -111,7 +112,7 @@ def business_register(
 
     Raises ValidationError (bad input) or BusinessError (KvK or e-mail already registered).
     """
-    fields = _business_fields_clean(
+    fields = business_fields_clean(
         legal_name=legal_name,
         trade_name=trade_name,
         kvk_number=kvk_number,
@@ -197,7 +198,7 @@ def business_update(*, ctx: AuditContext, business: Business, **changes: Any) ->
     with transaction.atomic():
         locked = Business.objects.select_for_update().get(pk=business.pk)
         current = {name: getattr(locked, name) for name in BUSINESS_EDITABLE}
-        fields = _business_fields_clean(kvk_number=locked.kvk_number, **{**current, **changes})
+        fields = business_fields_clean(kvk_number=locked.kvk_number, **{**current, **changes})
         fields.pop("kvk_number")
         changed = {name: value for name, value in fields.items() if getattr(locked, name) != value}
         if not changed:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coop.identifiers import iban_hint
 from coop.money import eur
 from members import validators
 from members.models import Member, MemberSkill, Skill, WorkerProfile
@@ -18,11 +19,6 @@ from members.selectors import AuditContext
 from members.services.applications import languages_clean
 
 FULL_WEEK_MASK = (1 << 21) - 1
-
-
-def _iban_hint(iban: str) -> str:
-    # Audit rows are shown to coordinators: keep only enough of an account number to recognise it.
-    return f"…{iban[-4:]}" if iban else ""
 
 
 def member_details_update(
@@ -52,7 +48,7 @@ def member_details_update(
             name: {"old": getattr(locked, name), "new": value} for name, value in changed.items() if name != "iban"
         }
         if "iban" in changed:
-            data["iban"] = {"old": _iban_hint(locked.iban), "new": _iban_hint(changed["iban"])}
+            data["iban"] = {"old": iban_hint(locked.iban), "new": iban_hint(changed["iban"])}
         for name, value in changed.items():
             setattr(locked, name, value)
         locked.save(update_fields=list(changed))
@@ -106,10 +102,8 @@ def worker_profile_update(
     return profile
 
 
-def member_skills_set(
-    *, ctx: AuditContext, member: Member, skills: dict[int, dt.date | None], today: dt.date | None = None
-) -> list[MemberSkill]:
-    """Replace the member's skills (skill id -> certificate valid-until date). Raises ValidationError."""
+def member_skills_check(*, skills: dict[int, dt.date | None], today: dt.date | None = None) -> dict[int, Skill]:
+    """The skills (by id) a member may be given with these certificate dates. Raises ValidationError."""
     today = today or timezone.localdate()
     known = {s.pk: s for s in Skill.objects.filter(pk__in=list(skills), is_active=True)}
     errors = []
@@ -134,6 +128,14 @@ def member_skills_set(
             )
     if errors:
         raise ValidationError(errors)
+    return known
+
+
+def member_skills_set(
+    *, ctx: AuditContext, member: Member, skills: dict[int, dt.date | None], today: dt.date | None = None
+) -> list[MemberSkill]:
+    """Replace the member's skills (skill id -> certificate valid-until date). Raises ValidationError."""
+    known = member_skills_check(skills=skills, today=today)
     with transaction.atomic():
         locked = Member.objects.select_for_update(of=("self",)).select_related("coop").get(pk=member.pk)
         profile, _created = WorkerProfile.objects.get_or_create(member=locked)

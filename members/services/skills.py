@@ -1,19 +1,29 @@
-"""Skills are data, managed by coordinators: create, edit, take out of use."""
+"""The skill catalogue: one list shared by all coops, kept by the service centre (docs/decisions/035).
+
+Create, edit, take out of use; never delete (members' history points at a skill).
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from members.models import Skill
-from members.selectors import AuditContext
+from members.selectors import AuditContext, user_is_service_centre
 
 
-def _skill_fields_clean(
+def _catalogue_editor_check(ctx: AuditContext) -> None:
+    # Matching compares skills across coops, so one coop's staff may not redefine them for all.
+    if ctx.actor is not None and not user_is_service_centre(ctx.actor):
+        raise PermissionDenied(_("Only the service centre changes the list of skills."))
+
+
+def skill_fields_clean(
     *, slug: str, name_nl: str, name_en: str, requires_certificate: bool, certificate_name: str
 ) -> dict[str, object]:
+    """The normalised fields of a skill. Raises ValidationError naming each bad field."""
     errors: dict[str, list[str]] = {}
     slug = slugify(slug or name_en or name_nl)
     if not slug:
@@ -44,8 +54,9 @@ def skill_create(
     requires_certificate: bool = False,
     certificate_name: str = "",
 ) -> Skill:
-    """Add a skill. Raises ValidationError (missing names, code taken)."""
-    fields = _skill_fields_clean(
+    """Add a skill. Raises PermissionDenied (not the service centre), ValidationError (names, code taken)."""
+    _catalogue_editor_check(ctx)
+    fields = skill_fields_clean(
         slug=slug,
         name_nl=name_nl,
         name_en=name_en,
@@ -74,8 +85,12 @@ def skill_update(
     certificate_name: str,
     is_active: bool,
 ) -> Skill:
-    """Edit a skill, or take it out of use (members keep it in their history). Raises ValidationError."""
-    fields: dict[str, object] = _skill_fields_clean(
+    """Edit a skill, or take it out of use (members keep it in their history).
+
+    Raises PermissionDenied (not the service centre), ValidationError.
+    """
+    _catalogue_editor_check(ctx)
+    fields: dict[str, object] = skill_fields_clean(
         slug=slug,
         name_nl=name_nl,
         name_en=name_en,
