@@ -1,13 +1,15 @@
 """Settings for Wijkwerk, read from environment variables only (django-environ).
 
 The embedded default (no environment at all) is the demo: SQLite, a filesystem Celery broker,
-console e-mail and the local Stripe fake. `ENV=production` switches on the secure settings that
+console e-mail. The local fake Stripe is a development tool that runs only with STRIPE_FAKE=on
+(`make run` and the tests set it); `ENV=production` refuses it, and switches on the secure settings that
 `manage.py check --deploy` asks for. Every variable is listed in `.env.example`.
 """
 
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from coop.broker import filesystem_broker_options
@@ -269,9 +271,23 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Stripe ---------------------------------------------------------------------------------
-# Per-coop keys live encrypted in the database; this key encrypts them at rest.
+# Per-coop keys live encrypted in the database; this key encrypts them at rest. The development
+# default is public (it is in this file): `check --deploy` refuses it (coop/checks.py).
 FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="" if PRODUCTION else "dev-only-field-key")
-STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# The local fake Stripe (coop/demo/stripe_fake) is a development tool, off unless switched on. With it
+# on, the demo seed gives each demo coop random test keys and the SDK talks to the fake server. A coop
+# without keys of its own has no online payment at all, in every mode.
+STRIPE_FAKE = env.bool("STRIPE_FAKE", default=False)
+if PRODUCTION and STRIPE_FAKE:
+    raise ImproperlyConfigured(
+        "STRIPE_FAKE=on is not allowed when ENV=production: the local fake Stripe is a development tool. "
+        "Remove STRIPE_FAKE (or set STRIPE_FAKE=off) and give each coop its own Stripe keys."
+    )
+STRIPE_FAKE_HOST = env.str("STRIPE_FAKE_HOST", default="127.0.0.1")
+STRIPE_FAKE_PORT = env.int("STRIPE_FAKE_PORT", default=12111)
+STRIPE_API_BASE = env.str(
+    "STRIPE_API_BASE", default=f"http://{STRIPE_FAKE_HOST}:{STRIPE_FAKE_PORT}" if STRIPE_FAKE else ""
+)
 STRIPE_PAYMENT_METHODS = env.list("STRIPE_PAYMENT_METHODS", default=["ideal", "card", "sepa_debit"])
 
 # --- Logging --------------------------------------------------------------------------------

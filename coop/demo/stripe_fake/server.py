@@ -6,7 +6,7 @@ import threading
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from invoicing.stripe_fake.app import FakeStripe
+from coop.demo.stripe_fake.app import FakeStripe
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
