@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "csp",
     "djmoney",
     "django_htmx",
     "rest_framework",
@@ -68,6 +69,9 @@ MIDDLEWARE = [
     # Stripe's webhooks go straight to their view (signature-authenticated machine endpoint).
     "members.middleware.MachineEndpointMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (django-csp) and Permissions-Policy on every page; see "Browser policies".
+    "csp.middleware.CSPMiddleware",
+    "members.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -291,6 +295,42 @@ STRIPE_API_BASE = env.str(
     "STRIPE_API_BASE", default=f"http://{STRIPE_FAKE_HOST}:{STRIPE_FAKE_PORT}" if STRIPE_FAKE else ""
 )
 STRIPE_PAYMENT_METHODS = env.list("STRIPE_PAYMENT_METHODS", default=["ideal", "card", "sepa_debit"])
+
+# --- Browser policies -------------------------------------------------------------------------
+# Decision 034. No inline scripts and no event handler attributes anywhere: scripts come from our own
+# static files only. Inline STYLES stay allowed (htmx's indicator style, Swagger UI and admin widgets
+# set them; a style cannot run code). Forms may post to us, and the pay button's redirect may go to
+# Stripe Checkout (Chrome checks form-action on redirects), or to the local fake in development.
+_form_targets = ["'self'", "https://checkout.stripe.com"]
+if STRIPE_API_BASE:
+    _form_targets.append(STRIPE_API_BASE.rstrip("/"))
+_csp = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "script-src-attr": ["'none'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": _form_targets,
+    }
+}
+# Enforced in production; in development only reported (the browser console shows what would break),
+# so Django's debug pages keep working while a developer sees any inline script at once.
+CONTENT_SECURITY_POLICY = _csp if PRODUCTION else None
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None if PRODUCTION else _csp
+# Powerful browser features the site never uses, switched off for it and anything it could embed.
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default=(
+        "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), geolocation=(), "
+        "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), xr-spatial-tracking=()"
+    ),
+)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

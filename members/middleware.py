@@ -1,4 +1,4 @@
-"""Assisted mode: a coordinator acting on behalf of a member who cannot use the site."""
+"""Request plumbing: assisted mode, the machine endpoint fast path, Permissions-Policy, form rate limits."""
 
 from __future__ import annotations
 
@@ -57,3 +57,19 @@ class MachineEndpointMiddleware:
                 response: HttpResponse = match.func(request, *match.args, **match.kwargs)
                 return response
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Adds settings.PERMISSIONS_POLICY as the Permissions-Policy header (Django has no setting for it)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        response = self.get_response(request)
+        policy = getattr(settings, "PERMISSIONS_POLICY", "")
+        if policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = policy
+        return response
