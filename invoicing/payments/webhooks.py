@@ -1,13 +1,14 @@
 """Stripe webhooks: verify, store each event id once, and hand the event to idempotent services.
 
-Stripe delivers at least once, in any order, sometimes to two of our workers at the same time.
-So: the signature is checked with the coop's own secret (the SDK's construct_event, with its
-timestamp tolerance), and a coop without a stored secret accepts nothing at all (400, nothing stored); the event row and everything it causes commit in ONE transaction, and the
-unique (coop, event id) constraint makes a concurrent duplicate wait for the first and then fail
-quietly; each handler is idempotent on its own (payment once per payment intent, refunds by
-running total), so even the same payment told by two different events posts once. Order does
-not matter: whichever of checkout.session.completed / payment_intent.succeeded / charge.refunded
-arrives first records the payment; a payment_intent.payment_failed after a success changes nothing.
+Stripe delivers at least once, in any order, sometimes to two of our workers at the same time. So:
+the signature is checked with the coop's own secret (the SDK's construct_event, with its timestamp
+tolerance); a coop without a stored secret accepts nothing at all (400, nothing stored); the event
+row and everything it causes commit in ONE transaction, and the unique (coop, event id) constraint
+makes a concurrent duplicate wait for the first and then fail quietly; each handler is idempotent on
+its own (payment once per payment intent, refunds by running total), so even the same payment told
+by two different events posts once. Order does not matter: whichever of checkout.session.completed /
+payment_intent.succeeded / charge.refunded arrives first records the payment; a
+payment_intent.payment_failed after a success changes nothing.
 """
 
 from __future__ import annotations

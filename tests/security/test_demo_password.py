@@ -27,9 +27,7 @@ def demo_user(fatima):  # type: ignore[no-untyped-def]
 
 def _login(client, email, password):  # type: ignore[no-untyped-def]
     with translation.override("en"):
-        return client.post(
-            reverse("account_login"), {"login": email, "password": password}, HTTP_ACCEPT_LANGUAGE="en"
-        )
+        return client.post(reverse("account_login"), {"login": email, "password": password}, HTTP_ACCEPT_LANGUAGE="en")
 
 
 @override_settings(PRODUCTION=True, ENV="production")

@@ -1,11 +1,11 @@
 """A small fake of the Stripe API: the endpoints the stripe-python SDK calls for Checkout.
 
-A development tool: `make run` starts it (STRIPE_FAKE=on) and the tests use it, because there is
-no stripe-mock on this network. Production code never imports it (an import-linter contract). It speaks the wire format the SDK speaks (form-encoded requests with
-bracket keys, JSON responses, Stripe's error envelope, `Idempotency-Key` replay) and keeps its
-state in memory. The "pay" page stands in for Stripe's hosted Checkout: paying there creates the
-payment intent and charge, and DELIVERS signed webhooks (`Stripe-Signature: t=..,v1=..`) to the
-coop's webhook URL, exactly as Stripe would.
+A development tool: `make run` starts it (STRIPE_FAKE=on) and the tests use it, because there is no
+stripe-mock on this network. Production code never imports it (an import-linter contract). It speaks
+the wire format the SDK speaks (form-encoded requests with bracket keys, JSON responses, Stripe's
+error envelope, `Idempotency-Key` replay) and keeps its state in memory. The "pay" page stands in
+for Stripe's hosted Checkout: paying there creates the payment intent and charge, and DELIVERS
+signed webhooks (`Stripe-Signature: t=..,v1=..`) to the coop's webhook URL, exactly as Stripe would.
 
 Endpoints:
   POST /v1/checkout/sessions              GET  /v1/checkout/sessions/<id>
@@ -62,7 +62,7 @@ def webhook_target_from_database(api_key: str, webhook_base: str) -> tuple[str, 
         try:
             if not hmac.compare_digest(secret_decrypt(account.secret_key_encrypted), api_key):
                 continue
-            webhook_secret = secret_decrypt(account.webhook_secret_encrypted) if account.webhook_secret_encrypted else ""
+            webhook_secret = secret_decrypt(account.webhook_secret_encrypted)
         except SecretUnreadable:
             continue
         if not webhook_secret:

@@ -273,4 +273,5 @@ def derived_secret(slug: str) -> str:
     import hashlib
     import hmac
 
-    return "whsec_" + hmac.new(b"wijkwerk-local-fake-stripe", f"webhook:{slug}".encode(), hashlib.sha256).hexdigest()[:32]
+    digest = hmac.new(b"wijkwerk-local-fake-stripe", f"webhook:{slug}".encode(), hashlib.sha256).hexdigest()
+    return f"whsec_{digest[:32]}"
