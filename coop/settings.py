@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Per-IP limits on the public sign-up forms (FORM_RATE_LIMITS): after sessions, auth and locale,
+    # so the refusal page is translated; before any view, so a refused POST stores nothing.
+    "members.middleware.FormRateLimitMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "members.middleware.AssistedModeMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout page.
@@ -175,6 +178,17 @@ AXES_USERNAME_CALLABLE = "coop.lockout.lockout_username"
 # per-IP flood limit, so a person never meets two different "too many tries" messages.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 
+# --- Rate limits ------------------------------------------------------------------------------
+# Operational limits (how much one address may send), not coop policy. Behind N reverse proxies that
+# append to X-Forwarded-For, set TRUSTED_PROXY_COUNT=N so the limits count the real client address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# POSTs per client IP to the public forms, as N/s, N/m, N/h or N/d (members.middleware).
+FORM_RATE_LIMITS = {
+    "member_apply": env.str("RATE_LIMIT_MEMBER_APPLY", default="5/h"),
+    "business_register": env.str("RATE_LIMIT_BUSINESS_REGISTER", default="5/h"),
+}
+
 # --- I18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -264,6 +278,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Counted in the cache: per user (so per API token) once logged in, per client IP before that.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "user": env.str("API_THROTTLE_USER", default="600/min"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wijkwerk API",
