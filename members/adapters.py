@@ -57,12 +57,11 @@ class DemoPasswordRefusedBackend:
     """Every other login path (the Django admin): the demo password never authenticates in production.
 
     Raising PermissionDenied stops django.contrib.auth.authenticate from trying the next backends.
+    It has no get_user on purpose: it never logs anyone in, so no session names it (and the test
+    client's force_login, which takes the first backend with get_user, keeps using ModelBackend).
     """
 
     def authenticate(self, request: HttpRequest | None, password: str | None = None, **kwargs: Any) -> None:
         if demo_password_refused(password):
             raise PermissionDenied
-        return None
-
-    def get_user(self, user_id: int) -> None:
         return None

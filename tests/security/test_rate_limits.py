@@ -31,9 +31,7 @@ def _post(client, name, data, ip="203.0.113.7"):  # type: ignore[no-untyped-def]
     ],
     ids=["apply", "business-register"],
 )
-def test_too_many_posts_from_one_address_get_a_translated_429_and_store_nothing(
-    client, kanaleneiland, name, good, bad
-):
+def test_too_many_posts_from_one_address_get_a_translated_429_and_store_nothing(client, kanaleneiland, name, good, bad):
     allowed, _seconds = rate_parse(LIMITS[name])
     before = db_snapshot()
     for _ in range(allowed):
