@@ -18,6 +18,16 @@ class _QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def handle(self) -> None:
+        try:
+            super().handle()
+        finally:
+            # Each request runs in its own thread; a webhook delivery may have read the coop's
+            # secret through the ORM there. Close that thread's connections, or each one stays open.
+            from django.db import connections
+
+            connections.close_all()
+
 
 def fake_server_start(app: FakeStripe, *, host: str = "127.0.0.1", port: int = 0) -> tuple[WSGIServer, str]:
     """Serve `app` in a daemon thread; port 0 picks a free port. Returns (server, base URL)."""
