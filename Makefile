@@ -12,10 +12,15 @@ WEB_HOST ?= 127.0.0.1
 WEB_PORT ?= 8000
 export WEB_HOST WEB_PORT
 PYTEST_ARGS ?=
-# A long random key only for the production settings check; never used to serve anything.
+# Long random keys only for the production settings check; never used to serve anything.
 DEPLOY_CHECK_ENV = ENV=production SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(64))") \
 	ALLOWED_HOSTS=wijkwerk.example.org DATABASE_URL=sqlite:///$(CURDIR)/var/deploy-check.sqlite3 \
-	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 FIELD_ENCRYPTION_KEY=deploy-check
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 STRIPE_FAKE=off \
+	FIELD_ENCRYPTION_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(32))")
+# The local fake Stripe (a development tool) is on for the demo: `make run` and its set-up steps
+# start it and seed test keys for it. `make run STRIPE_FAKE=off` runs without it (no online payment
+# until a coop enters its own keys). Production never has it (settings refuse it).
+STRIPE_FAKE ?= on
 
 .PHONY: help run test lint pytest setup system-deps deps dev-deps messages migrate seed logins vendor reset clean
 
@@ -58,7 +63,7 @@ migrate: deps
 	$(PY) manage.py migrate --noinput -v 0
 
 seed: migrate
-	@PY=$(PY) scripts/seed-once.sh
+	@STRIPE_FAKE=$(STRIPE_FAKE) PY=$(PY) scripts/seed-once.sh
 
 setup: deps messages migrate seed
 
@@ -69,7 +74,7 @@ logins:
 
 run: setup
 	@scripts/demo-logins.sh http://$(WEB_HOST):$(WEB_PORT)
-	$(VENV)/bin/honcho -f Procfile.dev start
+	STRIPE_FAKE=$(STRIPE_FAKE) $(VENV)/bin/honcho -f Procfile.dev start
 
 test: pytest lint
 

@@ -27,6 +27,7 @@ import http.client
 import json
 import os
 import random
+import secrets
 import signal
 import socket
 import subprocess
@@ -229,7 +230,7 @@ def send_all(
     port: int, deliveries: list[tuple[dict[str, Any], bool]], secret: str, *, clients: int, deadline: float
 ) -> tuple[float, dict[int, int]]:
     """POST every delivery from `clients` keep-alive connections; returns (seconds, status counts)."""
-    from invoicing.stripe_fake.credentials import sign_payload
+    from coop.demo.stripe_fake.app import sign_payload
 
     payloads = [(json.dumps(ev), forged) for ev, forged in deliveries]
     path = "/payments/webhooks/stripe/kanaleneiland/"
@@ -337,7 +338,7 @@ def main() -> None:
     from django.db import transaction
 
     from coop.models import Cooperative
-    from invoicing.payments.services import stripe_keys_for
+    from invoicing.payments.services import stripe_account_set
 
     invoice_count = int(args.events * 0.7 / 2.2) + 100
     with transaction.atomic():  # one commit: the deferred balance trigger sees whole postings
@@ -349,7 +350,14 @@ def main() -> None:
         # run): without them the planner takes the just-filled tables for empty and picks poor indexes.
         cursor.execute("ANALYZE")
     deliveries, genuine_paid, bait_ids = build_events(invoices, total=args.events, bait=100)
-    secret = stripe_keys_for(Cooperative.objects.get(slug="kanaleneiland")).webhook_secret
+    # The coop's own (random) test keys: there is no derived fallback secret.
+    secret = f"whsec_{secrets.token_hex(24)}"
+    stripe_account_set(
+        coop=Cooperative.objects.get(slug="kanaleneiland"),
+        actor=None,
+        secret_key=f"sk_test_{secrets.token_hex(12)}",
+        webhook_secret=secret,
+    )
     from django.db import connections
 
     connections.close_all()

@@ -7,5 +7,5 @@ class CoopConfig(AppConfig):
     verbose_name = _("Cooperative")
 
     def ready(self) -> None:
-        # Registers the system check that the private files folder is not published.
-        from coop import files  # noqa: F401
+        # Register the system checks: the private files folder is not published; the deploy checks.
+        from coop import checks, files  # noqa: F401

@@ -1,13 +1,15 @@
 """Settings for Wijkwerk, read from environment variables only (django-environ).
 
 The embedded default (no environment at all) is the demo: SQLite, a filesystem Celery broker,
-console e-mail and the local Stripe fake. `ENV=production` switches on the secure settings that
+console e-mail. The local fake Stripe is a development tool that runs only with STRIPE_FAKE=on
+(`make run` and the tests set it); `ENV=production` refuses it, and switches on the secure settings that
 `manage.py check --deploy` asks for. Every variable is listed in `.env.example`.
 """
 
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from coop.broker import filesystem_broker_options
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "csp",
     "djmoney",
     "django_htmx",
     "rest_framework",
@@ -66,6 +69,9 @@ MIDDLEWARE = [
     # Stripe's webhooks go straight to their view (signature-authenticated machine endpoint).
     "members.middleware.MachineEndpointMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (django-csp) and Permissions-Policy on every page; see "Browser policies".
+    "csp.middleware.CSPMiddleware",
+    "members.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,6 +81,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Per-IP limits on the public sign-up forms (FORM_RATE_LIMITS): after sessions, auth and locale,
+    # so the refusal page is translated; before any view, so a refused POST stores nothing.
+    "members.middleware.FormRateLimitMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "members.middleware.AssistedModeMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout page.
@@ -132,6 +141,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Refuses the published demo password when ENV=production, on every login path (admin too).
+    "members.adapters.DemoPasswordRefusedBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -166,6 +177,17 @@ AXES_USERNAME_CALLABLE = "coop.lockout.lockout_username"
 # django-axes owns the per-account lockout (and shows account/lockout.html); allauth keeps only its
 # per-IP flood limit, so a person never meets two different "too many tries" messages.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+
+# --- Rate limits ------------------------------------------------------------------------------
+# Operational limits (how much one address may send), not coop policy. Behind N reverse proxies that
+# append to X-Forwarded-For, set TRUSTED_PROXY_COUNT=N so the limits count the real client address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# POSTs per client IP to the public forms, as N/s, N/m, N/h or N/d (members.middleware).
+FORM_RATE_LIMITS = {
+    "member_apply": env.str("RATE_LIMIT_MEMBER_APPLY", default="5/h"),
+    "business_register": env.str("RATE_LIMIT_BUSINESS_REGISTER", default="5/h"),
+}
 
 # --- I18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -274,6 +296,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Counted in the cache: per user (so per API token) once logged in, per client IP before that.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "user": env.str("API_THROTTLE_USER", default="600/min"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wijkwerk API",
@@ -287,10 +319,60 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Stripe ---------------------------------------------------------------------------------
-# Per-coop keys live encrypted in the database; this key encrypts them at rest.
+# Per-coop keys live encrypted in the database; this key encrypts them at rest. The development
+# default is public (it is in this file): `check --deploy` refuses it (coop/checks.py).
 FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="" if PRODUCTION else "dev-only-field-key")
-STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# The local fake Stripe (coop/demo/stripe_fake) is a development tool, off unless switched on. With it
+# on, the demo seed gives each demo coop random test keys and the SDK talks to the fake server. A coop
+# without keys of its own has no online payment at all, in every mode.
+STRIPE_FAKE = env.bool("STRIPE_FAKE", default=False)
+if PRODUCTION and STRIPE_FAKE:
+    raise ImproperlyConfigured(
+        "STRIPE_FAKE=on is not allowed when ENV=production: the local fake Stripe is a development tool. "
+        "Remove STRIPE_FAKE (or set STRIPE_FAKE=off) and give each coop its own Stripe keys."
+    )
+STRIPE_FAKE_HOST = env.str("STRIPE_FAKE_HOST", default="127.0.0.1")
+STRIPE_FAKE_PORT = env.int("STRIPE_FAKE_PORT", default=12111)
+STRIPE_API_BASE = env.str(
+    "STRIPE_API_BASE", default=f"http://{STRIPE_FAKE_HOST}:{STRIPE_FAKE_PORT}" if STRIPE_FAKE else ""
+)
 STRIPE_PAYMENT_METHODS = env.list("STRIPE_PAYMENT_METHODS", default=["ideal", "card", "sepa_debit"])
+
+# --- Browser policies -------------------------------------------------------------------------
+# Decision 034. No inline scripts and no event handler attributes anywhere: scripts come from our own
+# static files only. Inline STYLES stay allowed (htmx's indicator style, Swagger UI and admin widgets
+# set them; a style cannot run code). Forms may post to us, and the pay button's redirect may go to
+# Stripe Checkout (Chrome checks form-action on redirects), or to the local fake in development.
+_form_targets = ["'self'", "https://checkout.stripe.com"]
+if STRIPE_API_BASE:
+    _form_targets.append(STRIPE_API_BASE.rstrip("/"))
+_csp = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "script-src-attr": ["'none'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": _form_targets,
+    }
+}
+# Enforced in production; in development only reported (the browser console shows what would break),
+# so Django's debug pages keep working while a developer sees any inline script at once.
+CONTENT_SECURITY_POLICY = _csp if PRODUCTION else None
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None if PRODUCTION else _csp
+# Powerful browser features the site never uses, switched off for it and anything it could embed.
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default=(
+        "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), geolocation=(), "
+        "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), xr-spatial-tracking=()"
+    ),
+)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -1,4 +1,4 @@
-"""Assisted mode: a coordinator acting on behalf of a member who cannot use the site."""
+"""Request plumbing: assisted mode, the machine endpoint fast path, Permissions-Policy, form rate limits."""
 
 from __future__ import annotations
 
@@ -57,3 +57,87 @@ class MachineEndpointMiddleware:
                 response: HttpResponse = match.func(request, *match.args, **match.kwargs)
                 return response
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Adds settings.PERMISSIONS_POLICY as the Permissions-Policy header (Django has no setting for it)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        response = self.get_response(request)
+        policy = getattr(settings, "PERMISSIONS_POLICY", "")
+        if policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = policy
+        return response
+
+
+# A rate is "N/unit": N requests per second, minute, hour or day (as allauth and DRF write them).
+RATE_UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+
+
+def rate_parse(rate: str) -> tuple[int, int]:
+    """(requests, seconds) of a rate such as "5/h". Raises ImproperlyConfigured for anything else."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    count, _, unit = rate.strip().partition("/")
+    if not count.isdigit() or unit not in RATE_UNITS:
+        raise ImproperlyConfigured(f"A rate limit is written as N/s, N/m, N/h or N/d, not {rate!r}")
+    return int(count), RATE_UNITS[unit]
+
+
+class FormRateLimitMiddleware:
+    """Limits how often one client IP may POST the public sign-up forms (settings.FORM_RATE_LIMITS).
+
+    The forms create accounts and send e-mail without a login, so a script could flood the coop with
+    applications. The count lives in the cache (shared by all web processes when CACHE_URL is Redis),
+    one fixed window per form and IP. A refused POST never reaches the view, so nothing is stored.
+    The IP comes from allauth's adapter, which honours ALLAUTH_TRUSTED_PROXY_COUNT behind a proxy.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST":
+            refused = self._refused(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    def _refused(self, request: HttpRequest) -> HttpResponse | None:
+        import time
+
+        from allauth.account.adapter import get_adapter
+        from django.conf import settings
+        from django.core.cache import cache
+        from django.shortcuts import render
+        from django.urls import Resolver404, resolve
+
+        limits: dict[str, str] = getattr(settings, "FORM_RATE_LIMITS", {})
+        if not limits:
+            return None
+        try:
+            name = resolve(request.path_info).url_name
+        except Resolver404:
+            return None
+        if name not in limits:
+            return None
+        allowed, seconds = rate_parse(limits[name])
+        ip = get_adapter(request).get_client_ip(request)
+        now = time.time()
+        window = int(now // seconds)
+        key = f"form-rate:{name}:{ip}:{window}"
+        cache.add(key, 0, timeout=seconds)
+        try:
+            used = cache.incr(key)
+        except ValueError:  # the entry expired between add and incr
+            cache.set(key, 1, timeout=seconds)
+            used = 1
+        if used <= allowed:
+            return None
+        minutes = max(1, int(((window + 1) * seconds - now + 59) // 60))
+        return render(request, "members/form_rate_limited.html", {"minutes": minutes}, status=429)

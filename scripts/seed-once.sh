@@ -12,6 +12,10 @@ mkdir -p var
 has_coop="$("$PY" manage.py shell --no-imports -v 0 -c "from coop.models import Cooperative; print(Cooperative.objects.exists())" | tail -n 1)"
 if [ "$has_coop" = "True" ]; then
     echo "Demo data is already loaded (the database has a cooperative); not seeding again."
+    # A database seeded before the demo stored its own fake-Stripe test keys: give its coops keys now.
+    if [ "${STRIPE_FAKE:-off}" = "on" ]; then
+        "$PY" manage.py demo_stripe_keys
+    fi
     touch var/.demo-seeded
     exit 0
 fi

@@ -9,6 +9,9 @@ os.environ.setdefault("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 from coop.settings import *  # noqa: F403
 from coop.settings import BASE_DIR, DATABASES, STATIC_ROOT
 
+# The tests use the local fake Stripe (a development tool), switched on here as `make run` does. Set
+# as a setting, not an environment variable: the production-settings tests start subprocesses.
+STRIPE_FAKE = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from members.adapters import DEMO_PASSWORD as PUBLISHED_DEMO_PASSWORD
+
 
 @dataclass(frozen=True)
 class NeighbourhoodSpec:
@@ -166,7 +168,8 @@ NEIGHBOURHOODS: dict[str, NeighbourhoodSpec] = {n.slug: n for n in (KANALENEILAN
 
 
 # The password of every demo account (documented in README and printed by `seed_demo`).
-DEMO_PASSWORD = "wijkwerk-demo"  # noqa: S105 - a published demo password, refused in production
+# The published demo password lives with the login code that refuses it in production.
+DEMO_PASSWORD = PUBLISHED_DEMO_PASSWORD
 
 
 @dataclass(frozen=True)

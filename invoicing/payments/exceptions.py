@@ -17,6 +17,10 @@ class PaymentServiceUnavailable(PaymentError):
     """Stripe could not be reached; the business can try again."""
 
 
+class OnlinePaymentNotSetUp(PaymentError):
+    """The coop has no Stripe keys of its own: its invoices are paid by bank transfer only."""
+
+
 class PayoutError(Exception):
     """A payout batch action was refused; nothing was written."""
 

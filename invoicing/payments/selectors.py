@@ -177,6 +177,13 @@ def stripe_account_get(*, coop: Cooperative) -> StripeAccount | None:
     return StripeAccount.objects.filter(coop=coop).select_related("updated_by").first()
 
 
+def online_payment_enabled(*, coop: Cooperative) -> bool:
+    """Whether the coop's invoices can be paid online: it stored both a secret key and a webhook secret."""
+    return (
+        StripeAccount.objects.filter(coop=coop).exclude(secret_key_encrypted="").exclude(webhook_secret_encrypted="")
+    ).exists()
+
+
 def payout_batch_list(*, coop: Cooperative) -> list[PayoutBatch]:
     return list(
         PayoutBatch.objects.filter(coop=coop)

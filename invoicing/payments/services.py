@@ -42,14 +42,13 @@ from invoicing.payments.encryption import secret_decrypt, secret_encrypt, secret
 from invoicing.payments.exceptions import (
     AmountMismatch,
     InvoiceNotPayable,
+    OnlinePaymentNotSetUp,
     PaymentError,
     PaymentServiceUnavailable,
 )
-from invoicing.stripe_fake.credentials import DEFAULT_SEED, fake_credentials
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_FAKE_API_BASE = "http://127.0.0.1:12111"
 CHECKOUT_REUSE_HOURS = 23  # Stripe Checkout sessions expire after 24 hours.
 
 
@@ -62,22 +61,28 @@ def from_cents(value: int) -> Money:
 
 
 # --- Stripe keys ---------------------------------------------------------------------------------
-def stripe_keys_for(coop: Cooperative) -> stripe_gateway.StripeKeys:
-    """The coop's own keys (decrypted), or the fake server's test keys when none are set."""
+def stripe_keys_for(coop: Cooperative) -> stripe_gateway.StripeKeys | None:
+    """The coop's own keys (decrypted), or None: a coop without keys has no online payment.
+
+    There is no fallback: no secret is ever derived from anything in the source. In development the
+    demo seed stores random test keys for the demo coops (see coop/demo/services/stripe_keys.py).
+    """
     try:
         account: StripeAccount | None = coop.stripe_account  # the webhook view loads it with the coop
     except StripeAccount.DoesNotExist:
         account = None
-    api_base = getattr(settings, "STRIPE_API_BASE", "") or None
-    if account is not None and account.is_live:
-        return stripe_gateway.StripeKeys(
-            secret_key=secret_decrypt(account.secret_key_encrypted),
-            webhook_secret=secret_decrypt(account.webhook_secret_encrypted),
-            api_base=api_base,
-        )
-    fake = fake_credentials(coop.slug, seed=getattr(settings, "STRIPE_FAKE_SEED", DEFAULT_SEED))
+    if account is None or not account.is_live:
+        return None
     return stripe_gateway.StripeKeys(
-        secret_key=fake.secret_key, webhook_secret=fake.webhook_secret, api_base=api_base or DEFAULT_FAKE_API_BASE
+        secret_key=secret_decrypt(account.secret_key_encrypted),
+        webhook_secret=secret_decrypt(account.webhook_secret_encrypted),
+        api_base=getattr(settings, "STRIPE_API_BASE", "") or None,
+    )
+
+
+def _online_payment_not_set_up() -> OnlinePaymentNotSetUp:
+    return OnlinePaymentNotSetUp(
+        _("Online payment is not set up for this cooperative. Please pay by bank transfer. Nothing was charged.")
     )
 
 
@@ -86,7 +91,9 @@ def stripe_account_set(
 ) -> StripeAccount:
     """Store a coop's Stripe keys encrypted; an empty field keeps what was stored. Returns the account.
 
-    Raises PaymentError for keys that are not Stripe keys.
+    The secret key and the webhook signing secret only work together (one starts payments, the
+    other verifies what Stripe reports back), so the account may never end up with one of the two
+    alone. Raises PaymentError for keys that are not Stripe keys, or for half a pair.
     """
     checks = (
         (publishable_key, ("pk_live_", "pk_test_"), _("A publishable key starts with pk_live_ or pk_test_.")),
@@ -101,7 +108,17 @@ def stripe_account_set(
         if value and not value.startswith(prefixes):
             raise PaymentError(message)
     with transaction.atomic():
+        # A refusal below raises inside this transaction, so a row just created here is rolled back too.
         account, _created = StripeAccount.objects.select_for_update().get_or_create(coop=coop)
+        has_secret_key = bool(secret_key) or bool(account.secret_key_encrypted)
+        has_webhook_secret = bool(webhook_secret) or bool(account.webhook_secret_encrypted)
+        if has_secret_key != has_webhook_secret:
+            raise PaymentError(
+                _(
+                    "Enter the secret key and the webhook signing secret together: online payment needs both. "
+                    "Nothing was saved."
+                )
+            )
         changed = []
         for field, value in (
             ("publishable_key", publishable_key),
@@ -263,13 +280,16 @@ def checkout_start(
     """Open (or reuse) a Stripe Checkout session for what is still owed on an invoice.
 
     Never inside a database transaction: the attempt is recorded and committed, Stripe is called,
-    and the result is recorded. Raises InvoiceNotPayable, PaymentServiceUnavailable.
+    and the result is recorded. Raises InvoiceNotPayable, OnlinePaymentNotSetUp, PaymentServiceUnavailable.
     """
     with transaction.atomic():
         invoice = _lock_invoice(invoice_id)
         settlement = _settlement_locked(invoice)
         due = _amount_due(invoice, settlement)
         _refuse_if_not_payable(invoice, due)
+        keys = stripe_keys_for(invoice.coop)
+        if keys is None:
+            raise _online_payment_not_set_up()
         recent = timezone.now() - dt.timedelta(hours=CHECKOUT_REUSE_HOURS)
         reusable = (
             CheckoutAttempt.objects.filter(
@@ -303,7 +323,6 @@ def checkout_start(
                 data={"attempt": number, "amount": str(due.amount)},
             )
     attempt = reusable
-    keys = stripe_keys_for(invoice.coop)
     methods = list(getattr(settings, "STRIPE_PAYMENT_METHODS", ["ideal", "card", "sepa_debit"]))
     metadata = {
         "invoice_id": str(invoice.pk),
@@ -700,9 +719,10 @@ def payment_fee_fetch_and_record(*, payment_id: int) -> Payment:
     payment = Payment.objects.select_related("coop").get(pk=payment_id)
     if payment.fee_transaction_id is not None or not payment.stripe_payment_intent_id:
         return payment
-    fee = stripe_gateway.payment_fee_cents(
-        keys=stripe_keys_for(payment.coop), payment_intent_id=payment.stripe_payment_intent_id
-    )
+    keys = stripe_keys_for(payment.coop)
+    if keys is None:  # the coop removed its keys since: the fee stays unknown until a coordinator books it
+        return payment
+    fee = stripe_gateway.payment_fee_cents(keys=keys, payment_intent_id=payment.stripe_payment_intent_id)
     if fee is None:
         return payment
     return payment_fee_record(payment_id=payment_id, fee_cents=fee)

@@ -19,7 +19,7 @@ from coop.models import Cooperative
 from coop.money import eur
 from invoicing.models import Invoice, PayoutBatch
 from invoicing.payments import bank, payouts, rules, selectors, services, webhooks
-from invoicing.payments.exceptions import BankImportError, PaymentError, PayoutError
+from invoicing.payments.exceptions import BankImportError, OnlinePaymentNotSetUp, PaymentError, PayoutError
 from invoicing.payments.forms import (
     BankStatementForm,
     ManualPaymentForm,
@@ -33,7 +33,9 @@ from members.selectors import coop_current_for_staff
 # --- the business pays ---------------------------------------------------------------------------
 def _pay_page(request: HttpRequest, invoice: Invoice, pay_url: str) -> HttpResponse:
     summary = selectors.invoice_payment_summary(invoice, today=timezone.localdate())
+    online = selectors.online_payment_enabled(coop=invoice.coop)
     error = ""
+    status = 200
     if request.method == "POST":
         if not summary.is_payable:
             error = (
@@ -51,8 +53,10 @@ def _pay_page(request: HttpRequest, invoice: Invoice, pay_url: str) -> HttpRespo
                     success_url=f"{absolute}?result=success",
                     cancel_url=f"{absolute}?result=cancel",
                 )
+            except OnlinePaymentNotSetUp as exc:
+                error, status, online = str(exc), 409, False
             except PaymentError as exc:
-                error = str(exc)
+                error, status = str(exc), 503
             else:
                 return HttpResponseRedirect(started.url)
     result = request.GET.get("result", "")
@@ -65,8 +69,9 @@ def _pay_page(request: HttpRequest, invoice: Invoice, pay_url: str) -> HttpRespo
             "error": error,
             "result": result,
             "methods": services.payment_method_labels(),
+            "online": online,
         },
-        status=503 if error and request.method == "POST" and summary.is_payable else 200,
+        status=status,
     )
 
 
@@ -141,6 +146,7 @@ def office_payments(request: HttpRequest) -> HttpResponse:
             "payments": selectors.payment_list_recent(coop=coop),
             "unmatched": selectors.bank_line_list_unmatched(coop=coop, limit=20),
             "resolve_form": ResolveAnomalyForm(),
+            "online": selectors.online_payment_enabled(coop=coop),
         },
     )
 
@@ -234,6 +240,7 @@ def office_stripe_account(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "account": selectors.stripe_account_get(coop=coop),
+            "online": selectors.online_payment_enabled(coop=coop),
             "coop": coop,
             "webhook_url": request.build_absolute_uri(
                 reverse("payments:stripe_webhook", kwargs={"coop_slug": coop.slug})

@@ -1,13 +1,14 @@
 """Stripe webhooks: verify, store each event id once, and hand the event to idempotent services.
 
-Stripe delivers at least once, in any order, sometimes to two of our workers at the same time.
-So: the signature is checked with the coop's own secret (the SDK's construct_event, with its
-timestamp tolerance); the event row and everything it causes commit in ONE transaction, and the
-unique (coop, event id) constraint makes a concurrent duplicate wait for the first and then fail
-quietly; each handler is idempotent on its own (payment once per payment intent, refunds by
-running total), so even the same payment told by two different events posts once. Order does
-not matter: whichever of checkout.session.completed / payment_intent.succeeded / charge.refunded
-arrives first records the payment; a payment_intent.payment_failed after a success changes nothing.
+Stripe delivers at least once, in any order, sometimes to two of our workers at the same time. So:
+the signature is checked with the coop's own secret (the SDK's construct_event, with its timestamp
+tolerance); a coop without a stored secret accepts nothing at all (400, nothing stored); the event
+row and everything it causes commit in ONE transaction, and the unique (coop, event id) constraint
+makes a concurrent duplicate wait for the first and then fail quietly; each handler is idempotent on
+its own (payment once per payment intent, refunds by running total), so even the same payment told
+by two different events posts once. Order does not matter: whichever of checkout.session.completed /
+payment_intent.succeeded / charge.refunded arrives first records the payment; a
+payment_intent.payment_failed after a success changes nothing.
 """
 
 from __future__ import annotations
@@ -53,9 +54,9 @@ class WebhookResult:
 @dataclass(frozen=True)
 class _Endpoint:
     coop: Cooperative
-    webhook_secret: str
-    version: tuple[str, str] | None  # the stored (encrypted) keys; None: no account (the fake's keys)
-    config: tuple[Any, ...]  # the settings the keys derive from (fake seed, encryption key)
+    webhook_secret: str | None  # None: the coop has no keys, so no webhook can be verified
+    version: tuple[str, str] | None  # the stored (encrypted) keys; None: no account
+    config: tuple[Any, ...]  # the settings the secret is read with (the encryption key)
     loaded_at: float
 
 
@@ -63,7 +64,7 @@ _endpoints: dict[str, _Endpoint] = {}
 
 
 def _config() -> tuple[Any, ...]:
-    return (getattr(settings, "STRIPE_FAKE_SEED", None), getattr(settings, "FIELD_ENCRYPTION_KEY", None))
+    return (getattr(settings, "FIELD_ENCRYPTION_KEY", None),)
 
 
 def _endpoint_load(slug: str) -> _Endpoint | None:
@@ -76,9 +77,10 @@ def _endpoint_load(slug: str) -> _Endpoint | None:
         account: StripeAccount | None = coop.stripe_account
     except StripeAccount.DoesNotExist:
         account = None
+    keys = services.stripe_keys_for(coop)
     endpoint = _Endpoint(
         coop=coop,
-        webhook_secret=services.stripe_keys_for(coop).webhook_secret,
+        webhook_secret=keys.webhook_secret if keys is not None else None,
         version=_version(account.secret_key_encrypted, account.webhook_secret_encrypted) if account else None,
         config=_config(),
         loaded_at=time.monotonic(),
@@ -398,14 +400,22 @@ def _event_row(coop: Cooperative, event: stripe_gateway.StripeEvent, outcome: st
     }
 
 
+NOT_SET_UP = "online payment is not set up for this coop (no Stripe keys)"
+
+
+def _construct(endpoint: _Endpoint, payload: bytes, signature: str) -> stripe_gateway.StripeEvent:
+    """The verified event. Raises StripeSignatureInvalid, also when the coop has no secret to verify with."""
+    if not endpoint.webhook_secret:
+        raise stripe_gateway.StripeSignatureInvalid(NOT_SET_UP)
+    return stripe_gateway.webhook_event_construct(payload=payload, signature=signature, secret=endpoint.webhook_secret)
+
+
 def _verified(
     endpoint: _Endpoint, slug: str, payload: bytes, signature: str
 ) -> tuple[_Endpoint | None, stripe_gateway.StripeEvent | str]:
     """(endpoint, event) for a good signature; (endpoint, reason) for a bad one; (None, "") for no coop."""
     try:
-        return endpoint, stripe_gateway.webhook_event_construct(
-            payload=payload, signature=signature, secret=endpoint.webhook_secret
-        )
+        return endpoint, _construct(endpoint, payload, signature)
     except stripe_gateway.StripeSignatureInvalid as exc:
         reason = str(exc)
     # Before refusing: perhaps the secret changed since this process cached it. Look once more.
@@ -415,9 +425,7 @@ def _verified(
     if fresh.webhook_secret == endpoint.webhook_secret:
         return fresh, reason
     try:
-        return fresh, stripe_gateway.webhook_event_construct(
-            payload=payload, signature=signature, secret=fresh.webhook_secret
-        )
+        return fresh, _construct(fresh, payload, signature)
     except stripe_gateway.StripeSignatureInvalid as exc:
         return fresh, str(exc)
 
@@ -425,7 +433,8 @@ def _verified(
 def webhook_event_receive(*, coop_slug: str, payload: bytes, signature: str) -> WebhookResult | None:
     """Verify, store once and process one Stripe webhook for the coop with this slug.
 
-    Returns None for an unknown coop, 400 (nothing stored) for a bad signature or a stale timestamp,
+    Returns None for an unknown coop, 400 (nothing stored) for a bad signature, a stale timestamp or a
+    coop without Stripe keys,
     200 for everything else, including duplicates and unknown event types (logged, acknowledged).
     An unexpected error rolls everything back and propagates (Stripe retries).
     """
@@ -448,9 +457,7 @@ def webhook_event_receive(*, coop_slug: str, payload: bytes, signature: str) -> 
         if endpoint is None:
             return None
         try:
-            event = stripe_gateway.webhook_event_construct(
-                payload=payload, signature=signature, secret=endpoint.webhook_secret
-            )
+            event = _construct(endpoint, payload, signature)
         except stripe_gateway.StripeSignatureInvalid as exc:
             logger.warning("Rejected Stripe webhook for %s: %s", coop_slug, exc)
             return WebhookResult(400, "rejected", str(exc))

@@ -30,6 +30,7 @@ from coop.demo.services.businesses import businesses_seed
 from coop.demo.services.context import BATCH, SeedContext
 from coop.demo.services.governance import governance_seed
 from coop.demo.services.members import members_seed
+from coop.demo.services.stripe_keys import demo_stripe_keys_seed
 from coop.demo.services.work import work_seed
 from coop.models import AuditEvent, Cooperative
 from coop.rulebook.selectors import rule_values
@@ -153,6 +154,8 @@ def demo_seed(
             ctx.rules[spec.slug] = rule_values(coop, on=ctx.founded_on)[1]
         _skills_seed(ctx)
         _roles_seed(ctx, staff_specs)
+        # Only with the local fake Stripe switched on (STRIPE_FAKE): random test keys per demo coop.
+        demo_stripe_keys_seed(coops=ctx.coops.values(), actor=ctx.staff["admin"])
         fixed_members = [(s, s.coops[0]) for s in staff_specs if s.kind in ("board", "member")]
         residents = members_seed(ctx, count=members, fixed=fixed_members)
         demo_contact = next((s for s in staff_specs if s.kind == "business"), None)

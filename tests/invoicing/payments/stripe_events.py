@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from invoicing.stripe_fake.credentials import sign_payload
+from coop.demo.stripe_fake.app import sign_payload
 
 FIXTURES = Path(__file__).with_name("stripe_fixtures")
 _counter = iter(range(1, 10**9))

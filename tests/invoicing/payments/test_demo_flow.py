@@ -12,12 +12,12 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import translation
 
+from coop.demo.stripe_fake.app import FakeStripe
+from coop.demo.stripe_fake.server import fake_server_start
 from coop.ledger.models import AccountCode, LedgerLeg
 from coop.ledger.selectors import receivable_for_invoice, trial_balance
 from invoicing.models import Payment, WebhookEvent
 from invoicing.payments.selectors import invoice_payment_summary, payment_integrity_check
-from invoicing.stripe_fake.app import FakeStripe
-from invoicing.stripe_fake.server import fake_server_start
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

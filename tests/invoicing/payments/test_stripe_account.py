@@ -42,10 +42,17 @@ def test_another_env_key_cannot_read_the_secrets(kanaleneiland, coordinator, set
         secret_decrypt(StripeAccount.objects.get().secret_key_encrypted)
 
 
-def test_no_keys_means_the_fake_with_test_keys_per_coop(kanaleneiland, lunetten, settings):
-    settings.STRIPE_API_BASE = ""
+@pytest.mark.parametrize("fake", [True, False])
+def test_no_keys_means_no_online_payment_even_with_the_fake_on(kanaleneiland, settings, fake):
+    settings.STRIPE_FAKE = fake
+    assert stripe_keys_for(kanaleneiland) is None
+
+
+def test_each_coop_verifies_with_its_own_stored_secret(kanaleneiland, lunetten, coop_keys):
+    a_secret, b_secret = coop_keys(kanaleneiland), coop_keys(lunetten)
     a, b = stripe_keys_for(kanaleneiland), stripe_keys_for(lunetten)
-    assert a.secret_key.startswith("sk_test_") and a.api_base == "http://127.0.0.1:12111"
+    assert a is not None and b is not None
+    assert (a.webhook_secret, b.webhook_secret) == (a_secret, b_secret)
     assert a.webhook_secret != b.webhook_secret
 
 
@@ -78,5 +85,6 @@ def test_only_coordinators_of_the_coop_set_keys(client, kanaleneiland, board_mem
         assert client.get(url).status_code == 403
         assert client.post(url, {"secret_key": SECRET}).status_code == 403
     client.force_login(lunetten_coordinator)
-    client.post(url, {"secret_key": "sk_test_lunetten"})
+    client.post(url, {"secret_key": "sk_test_lunetten", "webhook_secret": "whsec_lunetten"})
+    assert StripeAccount.objects.get().coop.slug == "lunetten"
     assert not StripeAccount.objects.filter(coop=kanaleneiland).exists()  # only their own coop's account

@@ -1,11 +1,11 @@
 """A small fake of the Stripe API: the endpoints the stripe-python SDK calls for Checkout.
 
-Used by `make run` when a coop has no Stripe keys and by the tests, because there is no
-stripe-mock on this network. It speaks the wire format the SDK speaks (form-encoded requests with
-bracket keys, JSON responses, Stripe's error envelope, `Idempotency-Key` replay) and keeps its
-state in memory. The "pay" page stands in for Stripe's hosted Checkout: paying there creates the
-payment intent and charge, and DELIVERS signed webhooks (`Stripe-Signature: t=..,v1=..`) to the
-coop's webhook URL, exactly as Stripe would.
+A development tool: `make run` starts it (STRIPE_FAKE=on) and the tests use it, because there is no
+stripe-mock on this network. Production code never imports it (an import-linter contract). It speaks
+the wire format the SDK speaks (form-encoded requests with bracket keys, JSON responses, Stripe's
+error envelope, `Idempotency-Key` replay) and keeps its state in memory. The "pay" page stands in
+for Stripe's hosted Checkout: paying there creates the payment intent and charge, and DELIVERS
+signed webhooks (`Stripe-Signature: t=..,v1=..`) to the coop's webhook URL, exactly as Stripe would.
 
 Endpoints:
   POST /v1/checkout/sessions              GET  /v1/checkout/sessions/<id>
@@ -17,6 +17,8 @@ Endpoints:
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import html
 import json
 import logging
@@ -30,8 +32,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from invoicing.stripe_fake.credentials import DEFAULT_SEED, fake_credentials, sign_payload, slug_from_fake_key
-
 logger = logging.getLogger(__name__)
 
 API_VERSION = "2025-09-30.clover"
@@ -39,6 +39,36 @@ API_VERSION = "2025-09-30.clover"
 FEES_CENTS = {"ideal": (0, 29), "sepa_debit": (0, 35), "card": (150, 25)}  # (basis points, fixed cents)
 
 StartResponse = Callable[..., Any]
+# api key -> (webhook url, webhook secret) of the coop that owns the key, or None.
+TargetLookup = Callable[[str, str], "tuple[str, str] | None"]
+
+
+def sign_payload(payload: str, secret: str, timestamp: int) -> str:
+    """The Stripe-Signature header value, computed exactly as Stripe does (HMAC-SHA256 of "t.payload")."""
+    mac = hmac.new(secret.encode("utf-8"), f"{timestamp}.{payload}".encode(), hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def webhook_target_from_database(api_key: str, webhook_base: str) -> tuple[str, str] | None:
+    """The coop whose stored Stripe secret key is `api_key`: its webhook URL and its stored webhook secret.
+
+    The fake signs each coop's events with the secret stored in that coop's StripeAccount (the demo
+    seed gives each demo coop random test keys), so no secret is derived from anything in the source.
+    """
+    from invoicing.models import StripeAccount
+    from invoicing.payments.encryption import SecretUnreadable, secret_decrypt
+
+    for account in StripeAccount.objects.select_related("coop").exclude(secret_key_encrypted=""):
+        try:
+            if not hmac.compare_digest(secret_decrypt(account.secret_key_encrypted), api_key):
+                continue
+            webhook_secret = secret_decrypt(account.webhook_secret_encrypted)
+        except SecretUnreadable:
+            continue
+        if not webhook_secret:
+            return None
+        return f"{webhook_base.rstrip('/')}/{account.coop.slug}/", webhook_secret
+    return None
 
 
 def decode_form(body: str) -> dict[str, Any]:
@@ -79,10 +109,10 @@ class FakeStripe:
 
     public_base: str = "http://127.0.0.1:12111"
     webhook_base: str = "http://127.0.0.1:8000/payments/webhooks/stripe/"
-    seed: str = DEFAULT_SEED
     deliver_webhooks: bool = True
-    # api key -> (webhook url, webhook secret), for coops with explicit keys pointed at the fake.
+    # api key -> (webhook url, webhook secret), given explicitly (tests); other keys are looked up.
     webhook_targets: dict[str, tuple[str, str]] = field(default_factory=dict)
+    target_lookup: TargetLookup = webhook_target_from_database
     fail_next: int = 0
     objects: dict[str, dict[str, Any]] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], tuple[str, bytes]] = field(default_factory=dict)
@@ -345,10 +375,7 @@ class FakeStripe:
     def target_for(self, api_key: str) -> tuple[str, str] | None:
         if api_key in self.webhook_targets:
             return self.webhook_targets[api_key]
-        slug = slug_from_fake_key(api_key)
-        if slug is None:
-            return None
-        return f"{self.webhook_base.rstrip('/')}/{slug}/", fake_credentials(slug, seed=self.seed).webhook_secret
+        return self.target_lookup(api_key, self.webhook_base)
 
     def event_build(self, event_type: str, obj: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -365,9 +392,11 @@ class FakeStripe:
 
     def deliver(self, api_key: str, event_type: str, obj: dict[str, Any]) -> int:
         """POST one signed event to the coop's webhook URL; returns the HTTP status (0: unreachable)."""
+        if not self.deliver_webhooks:
+            return 0
         event = self.event_build(event_type, obj)
         target = self.target_for(api_key)
-        if target is None or not self.deliver_webhooks:
+        if target is None:
             return 0
         url, secret = target
         payload = json.dumps(event)

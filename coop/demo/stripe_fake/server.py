@@ -6,7 +6,7 @@ import threading
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from invoicing.stripe_fake.app import FakeStripe
+from coop.demo.stripe_fake.app import FakeStripe
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -17,6 +17,16 @@ class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
 class _QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        finally:
+            # Each request runs in its own thread; a webhook delivery may have read the coop's
+            # secret through the ORM there. Close that thread's connections, or each one stays open.
+            from django.db import connections
+
+            connections.close_all()
 
 
 def fake_server_start(app: FakeStripe, *, host: str = "127.0.0.1", port: int = 0) -> tuple[WSGIServer, str]:
