@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from coop.limits import NOTE_MAX_LENGTH
 from coop.models import Cooperative
 from coop.rulebook.definitions import RULES, Kind, RuleDefinition
 from coop.rulebook.models import RuleVersion
@@ -45,6 +46,7 @@ class RuleVersionNewForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Why"),
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For example: the decision of the general meeting of 12 March."),
     )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from coop.audit import audit_record
+from coop.limits import NOTE_MAX_LENGTH, text_length_errors
 from coop.models import Cooperative
 from coop.rulebook.definitions import RULES, rule_definition
 from coop.rulebook.exceptions import RulebookError
@@ -41,8 +42,11 @@ def rule_version_create(
     """Create a new version: the previous version's values with `changes` applied.
 
     Raises RulebookError/ValidationError if a value is unknown, out of bounds or below the law,
-    or if the date is before the latest version's date.
+    if the note is too long, or if the date is before the latest version's date.
     """
+    too_long = text_length_errors({"note": (note, NOTE_MAX_LENGTH)})
+    if too_long:
+        raise ValidationError(too_long)
     unknown = set(changes) - {r.key for r in RULES}
     if unknown:
         raise RulebookError(_("Unknown rule: %(keys)s") % {"keys": ", ".join(sorted(unknown))})
