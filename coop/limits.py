@@ -57,10 +57,10 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
     crash (OverflowError on SQLite) instead of answering "not one of the choices".
     """
 
-    def _check_values(self, value: Any) -> Any:
-        for pk in value:
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
             if not id_is_valid(pk):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
-        return super()._check_values(value)
+        return super().clean(value)

@@ -241,7 +241,7 @@ def job_post(
         "city": city.strip(),
     }
     for field, messages in text_length_errors(
-        {name: (text, Job._meta.get_field(name).max_length or 0) for name, text in texts.items()}
+        {name: (text, getattr(Job._meta.get_field(name), "max_length", 0)) for name, text in texts.items()}
     ).items():
         errors.setdefault(field, []).extend(messages)
     if errors:
