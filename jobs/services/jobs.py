@@ -60,7 +60,7 @@ def shift_spec_errors(spec: ShiftSpec, *, now: dt.datetime | None = None) -> lis
     if spec.seats is None or spec.seats < 1:
         errors.append(_("A shift needs at least one place."))
     elif spec.seats > SHIFT_SEATS_MAX:
-        errors.append(_("A shift can have at most %(max)d places.") % {"max": SHIFT_SEATS_MAX})
+        errors.append(_("A shift can have at most %(limit_value)s places.") % {"limit_value": SHIFT_SEATS_MAX})
     return errors
 
 
