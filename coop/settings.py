@@ -306,6 +306,7 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="600/min"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
+    "EXCEPTION_HANDLER": "coop.api.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wijkwerk API",
@@ -316,6 +317,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents the 400/403/404 it can return (coop/api.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "coop.api.schema_add_error_responses",
+    ],
 }
 
 # --- Stripe ---------------------------------------------------------------------------------

@@ -10,9 +10,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coop.limits import DESCRIPTION_MAX_LENGTH, IdMultipleChoiceField
 from coop.models import Cooperative
 from coop.rulebook.selectors import rule_values, rulebook_defaults
-from jobs.models import Job
+from jobs.models import SHIFT_SEATS_MAX, Job
 from jobs.pricing import category_choices
 from jobs.services.jobs import ShiftSpec, members_worked_for_business, shift_spec_errors
 from members.models import Business, Language, Member, Skill
@@ -36,12 +37,12 @@ def category_label(key: str) -> str:
     return str(CATEGORY_LABELS.get(key, key.replace("_", " ").capitalize()))
 
 
-class SkillChoiceField(forms.ModelMultipleChoiceField):
+class SkillChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj: Skill) -> str:
         return obj.name
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
+class MemberChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj: Member) -> str:
         return obj.full_name
 
@@ -63,6 +64,7 @@ class JobPostForm(forms.Form):
     description = forms.CharField(
         label=_("What is the work?"),
         required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"class": "utrecht-textarea", "rows": 4}),
     )
     category = forms.ChoiceField(label=_("Kind of work"), widget=forms.Select(attrs=SELECT))
@@ -110,7 +112,10 @@ class JobPostForm(forms.Form):
         queryset=Member.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": _("You can only ask back members who worked for you before.")},
+        error_messages={
+            "invalid_choice": _("You can only ask back members who worked for you before."),
+            "invalid_pk_value": _("You can only ask back members who worked for you before."),
+        },
     )
     repeat_weekly_until = forms.DateField(
         label=_("Repeat every week until"),
@@ -153,7 +158,15 @@ class ShiftForm(forms.Form):
     start_time = forms.TimeField(label=_("Start"), widget=forms.TimeInput(attrs={**TEXT, "type": "time"}))
     end_time = forms.TimeField(label=_("End"), widget=forms.TimeInput(attrs={**TEXT, "type": "time"}))
     seats = forms.IntegerField(
-        label=_("Places"), initial=1, widget=forms.NumberInput(attrs={**TEXT, "inputmode": "numeric", "min": "1"})
+        label=_("Places"),
+        initial=1,
+        min_value=1,
+        max_value=SHIFT_SEATS_MAX,
+        widget=forms.NumberInput(attrs={**TEXT, "inputmode": "numeric", "min": "1", "max": str(SHIFT_SEATS_MAX)}),
+        error_messages={
+            "min_value": _("A shift needs at least one place."),
+            "max_value": _("A shift can have at most %(limit_value)s places."),
+        },
     )
 
     def clean(self) -> dict[str, Any]:
@@ -173,8 +186,20 @@ class BaseShiftFormSet(forms.BaseFormSet):
         return [f.spec() for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 
+# The most shift rows one posting takes (weekly repeats are expanded later, by the service).
+SHIFT_ROWS_MAX = 20
+
+# absolute_max: a posted TOTAL_FORMS of 5,000 is refused after building at most this many forms
+# (Django's default would build and validate 1,020 of them first).
 ShiftFormSet = forms.formset_factory(
-    ShiftForm, formset=BaseShiftFormSet, extra=2, min_num=1, validate_min=True, max_num=20, validate_max=True
+    ShiftForm,
+    formset=BaseShiftFormSet,
+    extra=2,
+    min_num=1,
+    validate_min=True,
+    max_num=SHIFT_ROWS_MAX,
+    validate_max=True,
+    absolute_max=SHIFT_ROWS_MAX,
 )
 
 

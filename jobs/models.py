@@ -24,9 +24,12 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from coop.limits import DESCRIPTION_MAX_LENGTH
 from coop.models import Cooperative
 from coop.rulebook.models import RuleVersion
 from members.models import Business, Daypart, Language, Member, Skill
@@ -39,6 +42,11 @@ def daypart_of(start: dt.time) -> int:
     if start.hour < 17:
         return Daypart.AFTERNOON
     return Daypart.EVENING
+
+
+# Technical sanity, not policy: the matching engine and the pages are built for neighbourhood-sized
+# shifts; a shift for more people than this is a typo (the column itself would take 32,767).
+SHIFT_SEATS_MAX = 200
 
 
 class Job(models.Model):
@@ -54,7 +62,7 @@ class Job(models.Model):
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="jobs")
     business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="jobs")
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     category = models.CharField(_("category"), max_length=40)
     required_skills = models.ManyToManyField(Skill, blank=True, related_name="jobs", verbose_name=_("skills needed"))
     language = models.CharField(_("language needed"), max_length=5, choices=Language.choices, blank=True)
@@ -83,6 +91,9 @@ class Job(models.Model):
                 condition=models.Q(status__in=["open", "closed", "cancelled"]), name="job_status_valid"
             ),
             models.CheckConstraint(condition=models.Q(hourly_client_rate__gt=0), name="job_rate_positive"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("description"), DESCRIPTION_MAX_LENGTH), name="job_description_length"
+            ),
         ]
         indexes = [models.Index(fields=["coop", "status"])]
 
@@ -109,6 +120,7 @@ class Shift(models.Model):
         ordering = ["date", "start_time"]
         constraints = [
             models.CheckConstraint(condition=models.Q(seats__gt=0), name="shift_seats_positive"),
+            models.CheckConstraint(condition=models.Q(seats__lte=SHIFT_SEATS_MAX), name="shift_seats_at_most_max"),
             models.CheckConstraint(
                 condition=models.Q(end_time__gt=models.F("start_time")), name="shift_ends_after_start"
             ),

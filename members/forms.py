@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from coop.limits import NOTE_MAX_LENGTH, IdMultipleChoiceField
 from coop.models import Cooperative
 from members import validators
 from members.models import Daypart, Language, Member, Skill, User, WorkerProfile
@@ -196,18 +197,21 @@ class AdmitForm(StyledForm):
 
 
 class ReasonForm(StyledForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH)
 
 
 class OptionalReasonForm(StyledForm):
     reason = forms.CharField(
-        label=_("Reason (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+        label=_("Reason (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
     )
 
 
 class StaffStatusForm(StyledForm):
     action = forms.ChoiceField(choices=[("pause", _("Pause")), ("resume", _("Resume")), ("leave", _("End membership"))])
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX_LENGTH)
 
 
 class MemberSearchForm(StyledForm):
@@ -368,7 +372,7 @@ class BusinessDetailsForm(StyledForm):
 
 class BusinessRegistrationForm(PasswordPairMixin, BusinessDetailsForm):
     kvk_number = forms.CharField(label=_("KvK number"), max_length=12, help_text=_("8 digits."))
-    coops = forms.ModelMultipleChoiceField(
+    coops = IdMultipleChoiceField(
         label=_("Neighbourhood coops you want to work with"),
         queryset=Cooperative.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -408,7 +412,7 @@ class BusinessRegistrationForm(PasswordPairMixin, BusinessDetailsForm):
         self.available_coops = coops
         self.user = user
         if len(coops) > 1:
-            cast(forms.ModelMultipleChoiceField, self.fields["coops"]).queryset = Cooperative.objects.filter(
+            cast(IdMultipleChoiceField, self.fields["coops"]).queryset = Cooperative.objects.filter(
                 pk__in=[c.pk for c in coops]
             ).order_by("name")
         else:

@@ -24,11 +24,14 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
 from coop.identifiers import validate_iban, validate_kvk, validate_vat_id
+from coop.limits import NOTE_MAX_LENGTH
 from coop.models import Cooperative
 
 
@@ -128,7 +131,7 @@ class Member(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), max_length=NOTE_MAX_LENGTH, blank=True)
     share_capital = MoneyField(
         _("share capital"), max_digits=10, decimal_places=2, default_currency="EUR", null=True, blank=True
     )
@@ -146,6 +149,10 @@ class Member(models.Model):
                 name="member_status_valid",
             ),
             models.UniqueConstraint(fields=["coop", "member_number"], name="member_number_unique_per_coop"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("rejection_reason"), NOTE_MAX_LENGTH),
+                name="member_rejection_reason_length",
+            ),
         ]
         indexes = [models.Index(fields=["coop", "status"])]
 

@@ -24,9 +24,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from coop.limits import NOTE_MAX_LENGTH
 from coop.models import AppendOnlyModel, AppendOnlyQuerySet, Cooperative
 
 
@@ -40,7 +43,7 @@ class RuleVersion(AppendOnlyModel):
     number = models.PositiveIntegerField(_("version"))
     effective_from = models.DateField(_("in force from"))
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
     proposal_ref = models.CharField(_("proposal"), max_length=60, blank=True)
     tally = models.JSONField(_("tally"), default=dict, blank=True)
     # By string: the kernel imports nothing from governance (the layer above); the FK only names the table.
@@ -72,6 +75,9 @@ class RuleVersion(AppendOnlyModel):
             models.CheckConstraint(
                 condition=models.Q(source="founding") | models.Q(proposal__isnull=False),
                 name="rule_version_decided",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("note"), NOTE_MAX_LENGTH), name="rule_version_note_length"
             ),
         ]
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.audit import audit_record
+from coop.limits import NOTE_MAX_LENGTH, text_length_errors
 from coop.models import Cooperative
 from coop.rulebook.definitions import RULES, rule_definition
 from coop.rulebook.exceptions import RulebookError
@@ -212,6 +213,9 @@ def rule_version_adopt(
         raise RulebookError(_("A rule change needs the decision that adopted it."), code="no_decision")
     if not changes:
         raise RulebookError(_("Nothing changed: change at least one value."), code="no_changes")
+    too_long = text_length_errors({"note": (note, NOTE_MAX_LENGTH)})
+    if too_long:
+        raise RulebookError(too_long)
     with transaction.atomic():
         Cooperative.objects.select_for_update().get(pk=coop.pk)
         if not RuleVersion.objects.filter(coop=coop).exists():

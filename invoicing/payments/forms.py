@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from invoicing.payments.dates import payment_date_problem, payout_date_problem
+
 
 class StripeAccountForm(forms.Form):
     """Keys are write-only: the form never shows what is stored, only a hint next to it."""
@@ -50,10 +52,17 @@ class ManualPaymentForm(forms.Form):
         label=_("Reference"), max_length=200, help_text=_("For example the description on the bank statement.")
     )
 
+    def __init__(self, *args: Any, issue_date: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.issue_date = issue_date
+        received_on = self.fields["received_on"]
+        received_on.widget.attrs.update({"min": issue_date.isoformat(), "max": timezone.localdate().isoformat()})
+
     def clean_received_on(self) -> dt.date:
         day: dt.date = self.cleaned_data["received_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("A payment cannot be received in the future."))
+        problem = payment_date_problem(received_on=day, issue_date=self.issue_date)
+        if problem:
+            raise forms.ValidationError(problem)
         return day
 
 
@@ -80,6 +89,7 @@ class PayoutPrepareForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError(_("The period must start before it ends."))
         execution = data.get("execution_date")
-        if execution and execution < timezone.localdate():
-            raise forms.ValidationError(_("The pay date cannot be in the past."))
+        problem = payout_date_problem(execution_date=execution) if execution else ""
+        if problem:
+            self.add_error("execution_date", problem)
         return data

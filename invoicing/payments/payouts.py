@@ -27,6 +27,7 @@ from coop.models import Cooperative
 from coop.money import eur
 from invoicing import sepa
 from invoicing.models import PayoutBatch, PayoutItem
+from invoicing.payments.dates import payout_date_problem
 from invoicing.payments.exceptions import FourEyesViolation, InvalidPayeeIban, PayoutError
 from members.models import Member, Role
 from members.selectors import coop_ids_for_role
@@ -117,7 +118,8 @@ def payout_batch_prepare(
 ) -> PayoutBatch:
     """Prepare a batch: all wages payable up to `period_end` per member, or the given fund `items`.
 
-    Raises PayoutError (not a coordinator, nothing to pay), InvalidPayeeIban (names the payee).
+    Raises PayoutError (not a coordinator, nothing to pay, a pay date in the past or too far ahead),
+    InvalidPayeeIban (names the payee).
     """
     if coop.pk not in coop_ids_for_role(actor, Role.Kind.COORDINATOR):
         raise PayoutError(_("Only a coordinator of this coop can prepare a payout batch."))
@@ -125,6 +127,9 @@ def payout_batch_prepare(
         raise PayoutError(_("Unknown payout kind."))
     if kind == PayoutBatch.Kind.FUND and not items:
         raise PayoutError(_("A fund payout needs at least one payee."))
+    problem = payout_date_problem(execution_date=execution_date) if execution_date else ""
+    if problem:
+        raise PayoutError(problem)
     with transaction.atomic():
         # One preparer at a time per coop, so two batches never claim the same wages.
         Cooperative.objects.select_for_update().get(pk=coop.pk)

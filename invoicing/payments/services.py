@@ -38,6 +38,7 @@ from invoicing.models import (
     Refund,
     StripeAccount,
 )
+from invoicing.payments.dates import payment_date_problem
 from invoicing.payments.encryption import secret_decrypt, secret_encrypt, secret_hint
 from invoicing.payments.exceptions import (
     AmountMismatch,
@@ -630,7 +631,7 @@ def payment_record_manual(
 ) -> Payment:
     """A coordinator records a bank transfer for an invoice (part or all of what is owed).
 
-    Raises InvoiceNotPayable, AmountMismatch.
+    Raises InvoiceNotPayable, AmountMismatch, PaymentError (a date before the invoice or in the future).
     """
     if str(amount.currency) != "EUR":
         raise AmountMismatch(_("Only payments in euros can be recorded."))
@@ -638,6 +639,9 @@ def payment_record_manual(
         raise AmountMismatch(_("The amount must be more than zero."))
     with transaction.atomic():
         invoice = _lock_invoice(invoice_id)
+        date_problem = payment_date_problem(received_on=received_on, issue_date=invoice.issue_date)
+        if date_problem:
+            raise PaymentError(date_problem)
         settlement = _settlement_locked(invoice)
         due = _amount_due(invoice, settlement)
         _refuse_if_not_payable(invoice, due)

@@ -159,7 +159,9 @@ def office_payment_record(request: HttpRequest, invoice_id: int) -> HttpResponse
         raise Http404
     summary = selectors.invoice_payment_summary(invoice, today=timezone.localdate())
     form = ManualPaymentForm(
-        request.POST or None, initial={"received_on": timezone.localdate(), "amount": summary.due.amount}
+        request.POST or None,
+        initial={"received_on": timezone.localdate(), "amount": summary.due.amount},
+        issue_date=invoice.issue_date,
     )
     if request.method == "POST" and form.is_valid():
         try:

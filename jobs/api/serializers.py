@@ -5,18 +5,48 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from coop.limits import DESCRIPTION_MAX_LENGTH
 from coop.models import Cooperative
-from jobs.models import Assignment, Job, Offer, Shift
+from jobs.models import SHIFT_SEATS_MAX, Assignment, Job, Offer, Shift
+from jobs.services.jobs import ShiftSpec, shift_spec_errors
 from members.models import Business, Language, Member, Skill
+
+# Times go in and out as "HH:MM" (a shift starts on the minute). The schema says so with a pattern,
+# not `format: time`: JSON Schema's "time" is RFC 3339 (seconds and a UTC offset), which a local
+# wall-clock time is not.
+TIME_FORMAT = "%H:%M"
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+@extend_schema_field({"type": "string", "pattern": TIME_PATTERN, "example": "09:00"})
+class HourMinuteField(serializers.TimeField):
+    """A time of day as "HH:MM" both ways ("09:00"; "09:00:00" is accepted on input too)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format=TIME_FORMAT, input_formats=[TIME_FORMAT, "%H:%M:%S"], **kwargs)
 
 
 class ShiftInputSerializer(serializers.Serializer):
     date = serializers.DateField()
-    start_time = serializers.TimeField()
-    end_time = serializers.TimeField()
-    seats = serializers.IntegerField()
+    start_time = HourMinuteField()
+    end_time = HourMinuteField()
+    seats = serializers.IntegerField(
+        min_value=1,
+        max_value=SHIFT_SEATS_MAX,
+        error_messages={
+            "min_value": _("A shift needs at least one place."),
+            "max_value": _("A shift can have at most {max_value} places."),
+        },
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        problems = shift_spec_errors(ShiftSpec(attrs["date"], attrs["start_time"], attrs["end_time"], attrs["seats"]))
+        if problems:
+            raise serializers.ValidationError(problems)
+        return attrs
 
 
 class JobCreateSerializer(serializers.Serializer):
@@ -29,10 +59,13 @@ class JobCreateSerializer(serializers.Serializer):
     )
     coop = serializers.PrimaryKeyRelatedField(
         queryset=Cooperative.objects.all(),
-        error_messages={"does_not_exist": _("Your business does not work with this coop.")},
+        error_messages={
+            "does_not_exist": _("Your business does not work with this coop."),
+            "incorrect_type": _("Your business does not work with this coop."),
+        },
     )
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH)
     category = serializers.CharField(max_length=40)
     skills = serializers.SlugRelatedField(
         slug_field="slug",
@@ -40,7 +73,7 @@ class JobCreateSerializer(serializers.Serializer):
         many=True,
         required=False,
         error_messages={
-            "does_not_exist": _("Unknown skill: %(value)s."),
+            "does_not_exist": _("Unknown skill: {value}."),
             "invalid": _("Unknown skill. Choose skills from the list."),
         },
     )
@@ -56,7 +89,10 @@ class JobCreateSerializer(serializers.Serializer):
         queryset=Member.objects.all(),
         many=True,
         required=False,
-        error_messages={"does_not_exist": _("You can only ask back members who worked for you before.")},
+        error_messages={
+            "does_not_exist": _("You can only ask back members who worked for you before."),
+            "incorrect_type": _("You can only ask back members who worked for you before."),
+        },
     )
     repeat_weekly_until = serializers.DateField(required=False, allow_null=True, default=None)
     shifts = ShiftInputSerializer(many=True, allow_empty=False)
@@ -74,6 +110,8 @@ class SkillSerializer(serializers.Serializer):
 
 class ShiftOutputSerializer(serializers.ModelSerializer):
     job = serializers.IntegerField(source="job_id")
+    start_time = HourMinuteField()
+    end_time = HourMinuteField()
     job_title = serializers.CharField(source="job.title")
     open_seats = serializers.IntegerField()
     taken_seats = serializers.IntegerField(source="active_count")
@@ -134,8 +172,8 @@ class AssignmentOutputSerializer(serializers.ModelSerializer):
     job = serializers.IntegerField(source="shift.job_id")
     job_title = serializers.CharField(source="shift.job.title")
     date = serializers.DateField(source="shift.date")
-    start_time = serializers.TimeField(source="shift.start_time")
-    end_time = serializers.TimeField(source="shift.end_time")
+    start_time = HourMinuteField(source="shift.start_time")
+    end_time = HourMinuteField(source="shift.end_time")
     member_first_name = serializers.CharField(source="member.first_name")
 
     class Meta:
@@ -148,8 +186,8 @@ class OfferOutputSerializer(serializers.ModelSerializer):
     job_title = serializers.CharField(source="shift.job.title")
     business = serializers.CharField(source="shift.job.business.__str__")
     date = serializers.DateField(source="shift.date")
-    start_time = serializers.TimeField(source="shift.start_time")
-    end_time = serializers.TimeField(source="shift.end_time")
+    start_time = HourMinuteField(source="shift.start_time")
+    end_time = HourMinuteField(source="shift.end_time")
     street = serializers.CharField(source="shift.job.street")
     postcode = serializers.CharField(source="shift.job.postcode")
 

@@ -12,12 +12,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from coop.limits import ID_MAX
+from jobs.api.serializers import HourMinuteField
 from jobs.hours import selectors, services
 from jobs.hours.exceptions import HoursError, HoursPermissionError
 from jobs.models import HourEntry
 from members.selectors import business_ids_for_contact
 
 API_PAGE_SIZE = 500
+UNKNOWN_ENTRY = _("Unknown hour entry. Choose entries from your list.")
+BULK_APPROVE_MAX = 1000  # one request approves at most this many entries (a page of them and more)
 
 
 class HourEntryOutputSerializer(serializers.Serializer):
@@ -27,8 +31,8 @@ class HourEntryOutputSerializer(serializers.Serializer):
     job = serializers.CharField(source="assignment.shift.job.title")
     date = serializers.DateField(source="assignment.shift.date")
     member_first_name = serializers.CharField(source="assignment.member.first_name")
-    start_time = serializers.TimeField(source="effective_start_time", format="%H:%M")
-    end_time = serializers.TimeField(source="effective_end_time", format="%H:%M")
+    start_time = HourMinuteField(source="effective_start_time")
+    end_time = HourMinuteField(source="effective_end_time")
     break_minutes = serializers.IntegerField(source="effective_break_minutes")
     hours_worked = serializers.DecimalField(max_digits=6, decimal_places=2)
     note = serializers.CharField()
@@ -36,7 +40,15 @@ class HourEntryOutputSerializer(serializers.Serializer):
 
 
 class BulkApproveInputSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=1000)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(
+            min_value=1,
+            max_value=ID_MAX,
+            error_messages={"min_value": UNKNOWN_ENTRY, "max_value": UNKNOWN_ENTRY},
+        ),
+        allow_empty=False,
+        max_length=BULK_APPROVE_MAX,
+    )
 
 
 def _business_ids(request: Request) -> set[int]:

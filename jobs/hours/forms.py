@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coop.limits import id_is_valid
 from jobs.hours.services import Decision
 
 _TIME = forms.TimeInput(format="%H:%M", attrs={"type": "time", "class": "utrecht-textbox"})
@@ -84,10 +85,17 @@ class HourEntryDecideForm(TimesForm):
 
 class HourEntryBulkApproveForm(forms.Form):
     entries = forms.TypedMultipleChoiceField(
-        coerce=int, choices=(), required=True, error_messages={"required": _("Choose at least one entry to approve.")}
+        coerce=int,
+        choices=(),
+        required=True,
+        error_messages={
+            "required": _("Choose at least one entry to approve."),
+            "invalid_choice": _("Unknown hour entry. Choose entries from your list."),
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Any id is accepted here; the service refuses the whole request if one is not the user's.
-        self.fields["entries"].valid_value = lambda value: str(value).isdigit()  # type: ignore[attr-defined]
+        # Any id a row can have is accepted here; the service refuses the whole request if one is not
+        # the user's. An id beyond the column's range is refused now: the database would crash on it.
+        self.fields["entries"].valid_value = id_is_valid  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coop.audit import audit_record
+from coop.limits import id_is_valid
 from coop.rulebook.selectors import rule_value
 from jobs.hours.exceptions import HourEntryTransitionError, HoursError, HoursPermissionError
 from jobs.hours.rules import is_entry_business_contact, is_entry_coop_coordinator
@@ -296,6 +297,8 @@ def hour_entries_approve_bulk(*, entry_ids: Iterable[int], actor: Any) -> BulkAp
     ids = sorted({int(i) for i in entry_ids})
     if not ids:
         raise HoursError(_("Choose at least one entry to approve."))
+    if not all(id_is_valid(i) for i in ids):
+        raise HoursError(_("Unknown hour entry. Choose entries from your list."), field="entries")
     allowed = business_ids_for_contact(actor)
     result = BulkApproval()
     with transaction.atomic():

@@ -192,7 +192,8 @@ def hour_entry_business_bulk_approve(request: HttpRequest) -> HttpResponse:
     _business_ids(request)
     form = HourEntryBulkApproveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose at least one entry to approve."))
+        for error in form.errors.get("entries") or [_("Choose at least one entry to approve.")]:
+            messages.error(request, str(error))
         return redirect("hour_entry_business_list")
     try:
         result = services.hour_entries_approve_bulk(entry_ids=form.cleaned_data["entries"], actor=request.user)

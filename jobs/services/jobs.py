@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from djmoney.money import Money
 
 from coop.audit import audit_record
+from coop.limits import text_length_errors
 from coop.models import Cooperative
 from coop.money import eur, to_decimal
 from coop.rulebook.exceptions import RulebookError
 from coop.rulebook.selectors import rule_values
-from jobs.models import Assignment, Job, Offer, Shift
+from jobs.models import SHIFT_SEATS_MAX, Assignment, Job, Offer, Shift
 from jobs.notifications import shift_cancelled_notify_on_commit
 from jobs.pricing import minimum_client_rate
 from members.models import Business, BusinessRelation, Member, Skill
@@ -25,6 +26,9 @@ from members.selectors import business_ids_for_contact
 
 # Input sanity, not policy: a weekly repeat longer than a year is almost surely a typo.
 MAX_REPEAT_WEEKS = 53
+# Input sanity, not policy: a shift more than two years ahead is almost surely a typo in the year
+# (9999-12-31 would otherwise be stored, and would sit in every "upcoming" list for ever).
+SHIFT_HORIZON_DAYS = 731
 
 
 @dataclass(frozen=True)
@@ -35,16 +39,28 @@ class ShiftSpec:
     seats: int
 
 
+def shift_horizon(today: dt.date) -> dt.date:
+    """The last day a new shift (or a weekly repeat) may fall on."""
+    return today + dt.timedelta(days=SHIFT_HORIZON_DAYS)
+
+
 def shift_spec_errors(spec: ShiftSpec, *, now: dt.datetime | None = None) -> list[str]:
-    """Translated problems with one shift row (end before start, in the past, no seats)."""
+    """Translated problems with one shift row (end before start, in the past or too far ahead, seats)."""
     now = timezone.localtime(now)
     errors: list[str] = []
     if spec.end_time <= spec.start_time:
         errors.append(_("The end time must be after the start time."))
     if (spec.date, spec.start_time) <= (now.date(), now.time()):
         errors.append(_("This shift is in the past. Choose a date and time from now on."))
+    elif spec.date > shift_horizon(now.date()):
+        errors.append(
+            _("This shift is too far ahead. Choose %(day)s at the latest.")
+            % {"day": shift_horizon(now.date()).strftime("%d-%m-%Y")}
+        )
     if spec.seats is None or spec.seats < 1:
         errors.append(_("A shift needs at least one place."))
+    elif spec.seats > SHIFT_SEATS_MAX:
+        errors.append(_("A shift can have at most %(limit_value)s places.") % {"limit_value": SHIFT_SEATS_MAX})
     return errors
 
 
@@ -128,6 +144,12 @@ def job_post_check(
             add("shifts", _("Shift %(n)s: %(problem)s") % {"n": index + 1, "problem": message})
     if repeat_weekly_until is not None and shifts and repeat_weekly_until < min(s.date for s in shifts):
         add("repeat_weekly_until", _("The repeat end date must be after the first shift."))
+    if repeat_weekly_until is not None and repeat_weekly_until > shift_horizon(timezone.localdate()):
+        add(
+            "repeat_weekly_until",
+            _("The repeat end date is too far ahead. Choose %(day)s at the latest.")
+            % {"day": shift_horizon(timezone.localdate()).strftime("%d-%m-%Y")},
+        )
     if preferred_members:
         allowed = {m.pk for m in members_worked_for_business(business=business, coop=coop)}
         if any(m.pk not in allowed for m in preferred_members):
@@ -210,6 +232,18 @@ def job_post(
             errors.setdefault(field, []).append(_("This field is required."))
     if assign_mode not in Job.AssignMode.values:
         errors.setdefault("assign_mode", []).append(_("Choose who picks the members."))
+    # As stored: an API or service caller is held to the same lengths as the form.
+    texts = {
+        "title": title.strip(),
+        "description": description.strip(),
+        "street": street.strip(),
+        "postcode": postcode.replace(" ", ""),
+        "city": city.strip(),
+    }
+    for field, messages in text_length_errors(
+        {name: (text, getattr(Job._meta.get_field(name), "max_length", 0)) for name, text in texts.items()}
+    ).items():
+        errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     job = Job.objects.create(

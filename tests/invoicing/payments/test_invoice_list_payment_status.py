@@ -23,7 +23,7 @@ def two_invoices(kanaleneiland, bakery, fatima, coordinator, run_invoices):  # t
     payment_record_manual(
         invoice_id=first.pk,
         amount=first.total_gross,
-        received_on=WORK_DAY + dt.timedelta(10),
+        received_on=first.issue_date,
         reference=first.number,
         actor=coordinator,
     )

@@ -91,7 +91,9 @@ def test_list_pages_cost_the_same_for_1_and_many_rows(client, kanaleneiland, bak
     one = [_queries(client, url) for url in urls]
     for i in range(1, 25):
         inv = issued_invoice(coop=kanaleneiland, business=bakery.business, member=fatima, day=day + dt.timedelta(i))
-        payment_record_manual(invoice_id=inv.pk, amount=eur("1.00"), received_on=day, reference="r", actor=coordinator)
+        payment_record_manual(
+            invoice_id=inv.pk, amount=eur("1.00"), received_on=inv.issue_date, reference="r", actor=coordinator
+        )
         anomaly_record(coop=kanaleneiland, kind="currency", source=f"evt_{i}", description="d", invoice=inv)
     many = [_queries(client, url) for url in urls]
     assert one == many
