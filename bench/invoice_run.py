@@ -145,12 +145,12 @@ def _worker(coop_id: int, media_root: str, work: mp.Queue, queue: mp.Queue) -> N
 
     app.conf.task_always_eager = True
     from coop.models import Cooperative
-    from invoicing.services.euro_trail import RuleCache
+    from coop.rulebook.book import Rulebook
     from invoicing.services.invoices import invoice_issue
     from members.models import Business
 
     coop = Cooperative.objects.get(pk=coop_id)
-    rules = RuleCache(coop)  # one per run, like invoice_run
+    rules = Rulebook.for_coop(coop)  # one per run, like invoice_run
     issued = 0
     cpu = time.process_time()
     # Like Celery workers with prefetch 1: each process takes the next business when it is free, so

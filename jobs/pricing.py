@@ -16,13 +16,9 @@ from djmoney.money import Money
 
 from coop.models import Cooperative
 from coop.money import CENT, HUNDRED, eur, percent_of, split, to_decimal
+from coop.rulebook.book import Rulebook
+from coop.rulebook.exceptions import RulebookError
 from coop.rulebook.models import RuleVersion
-from coop.rulebook.selectors import (
-    member_wage_for_category,
-    minimum_wage_get,
-    rule_values,
-    rule_version_in_force_among,
-)
 
 
 @dataclass(frozen=True)
@@ -42,24 +38,24 @@ def category_choices(values: dict[str, Any]) -> list[str]:
     return [*keys, "default"]
 
 
-def _wage_and_costs(*, values: dict[str, Any], category: str, on: dt.date) -> tuple[Money, Money]:
-    wage = member_wage_for_category(values, category)
-    statutory = minimum_wage_get(on=on)
-    if to_decimal(statutory) > to_decimal(wage):
-        wage = statutory
-    costs = percent_of(wage, values["employer_cost_percent"])
+def _wage_and_costs(*, rules: Rulebook, category: str, on: dt.date) -> tuple[Money, Money]:
+    wage = rules.member_wage(category, on=on)  # never below the statutory minimum wage
+    costs = percent_of(wage, rules.value("employer_cost_percent", on=on))
     return wage, costs
 
 
-def rate_breakdown(*, coop: Cooperative, category: str, hourly_client_rate: Money, on: dt.date) -> RateBreakdown:
+def rate_breakdown(
+    *, coop: Cooperative, category: str, hourly_client_rate: Money, on: dt.date, rules: Rulebook | None = None
+) -> RateBreakdown:
     """Split one hour at `hourly_client_rate` into wage, employer costs, fund and operating share.
 
     The margin may be negative for a rate below cost (the caller refuses such a rate); the fund and
     operating shares are then zero. Raises NoRuleVersion or RulebookError.
     """
-    version, values = rule_values(coop, on=on)
+    rules = rules or Rulebook.for_coop(coop)
+    values = rules.values(on)
     rate = eur(hourly_client_rate)
-    wage, costs = _wage_and_costs(values=values, category=category, on=on)
+    wage, costs = _wage_and_costs(rules=rules, category=category, on=on)
     margin = eur(to_decimal(rate) - to_decimal(wage) - to_decimal(costs))
     if to_decimal(margin) > 0:
         parts = split(margin, {"fund": values["fund_share_percent"]}, remainder_to="operating")
@@ -73,49 +69,26 @@ def rate_breakdown(*, coop: Cooperative, category: str, hourly_client_rate: Mone
         margin=margin,
         fund_share=fund,
         operating_share=operating,
-        rule_version=version,
+        rule_version=rules.version(on),
     )
 
 
-def minimum_client_rate(*, coop: Cooperative, category: str, on: dt.date) -> Money:
+def minimum_client_rate(*, coop: Cooperative, category: str, on: dt.date, rules: Rulebook | None = None) -> Money:
     """The lowest hourly client rate the rulebook accepts on a date: wage + costs + minimum margin.
 
     Rounded up to the cent so the rate truly covers the minimum margin. Raises NoRuleVersion or
     RulebookError.
     """
-    _version, values = rule_values(coop, on=on)
-    wage, costs = _wage_and_costs(values=values, category=category, on=on)
+    rules = rules or Rulebook.for_coop(coop)
+    wage, costs = _wage_and_costs(rules=rules, category=category, on=on)
     cost = to_decimal(wage) + to_decimal(costs)
-    exact = cost + cost * Decimal(values["minimum_margin_percent"]) / HUNDRED
+    exact = cost + cost * Decimal(rules.value("minimum_margin_percent", on=on)) / HUNDRED
     return eur(exact.quantize(CENT, rounding=ROUND_CEILING))
 
 
-class MemberWageTable:
-    """Member wages per (category, date) for one coop from two queries, for list pages.
-
-    Loads every rule version of the coop and the legal minimum wage table once, then answers in
-    memory with the same choice `rule_version_get_in_force` makes (the highest number started by then).
-    """
-
-    def __init__(self, coop: Cooperative) -> None:
-        from coop.rulebook.models import MinimumWage
-        from coop.rulebook.selectors import rule_version_values
-
-        self._versions = list(RuleVersion.objects.filter(coop=coop).prefetch_related("values").order_by("-number"))
-        self._values = {v.pk: rule_version_values(v) for v in self._versions}
-        self._minimum = list(
-            MinimumWage.objects.filter(min_age__lte=21)
-            .order_by("-valid_from", "-min_age")
-            .values_list("valid_from", "hourly_gross")
-        )
-
-    def member_wage(self, *, category: str, on: dt.date) -> Money | None:
-        version = rule_version_in_force_among(self._versions, on)
-        if version is None:
-            return None
-        values = self._values[version.pk]
-        wage = member_wage_for_category(values, category)
-        statutory = next((eur(amount) for start, amount in self._minimum if start <= on), None)
-        if statutory is not None and to_decimal(statutory) > to_decimal(wage):
-            wage = statutory
-        return wage
+def member_wage_or_none(rules: Rulebook, *, category: str, on: dt.date) -> Money | None:
+    """The member wage for list pages: None where no rules are in force yet (a date before the coop)."""
+    try:
+        return rules.member_wage(category, on=on)
+    except RulebookError:
+        return None

@@ -18,25 +18,25 @@ from djmoney.money import Money
 from coop.audit import audit_record
 from coop.models import Cooperative
 from coop.money import eur, to_decimal
+from coop.rulebook.book import Rulebook
 from invoicing.selectors import (
     MemberEarnings,
     member_earnings,
     payroll_credit_lines_for_coop,
     payroll_lines_for_coop,
 )
-from invoicing.services.euro_trail import RuleCache
 from jobs.models import HourEntry
 from members.models import Member
 
 
 def earnings_overview(*, member: Member, since: dt.date | None = None, until: dt.date | None = None) -> MemberEarnings:
     """A member's earnings per week and month; approved, unbilled hours valued at the rulebook wage as expected."""
-    caches: dict[int, RuleCache] = {}
+    caches: dict[int, Rulebook] = {}
 
     def expected_wage(entry: HourEntry) -> Money:
         job = entry.assignment.shift.job
-        cache = caches.setdefault(job.coop_id, RuleCache(job.coop))
-        wage = cache.wage_hourly(entry.assignment.shift.date, job.category)
+        cache = caches.setdefault(job.coop_id, Rulebook.for_coop(job.coop))
+        wage = cache.member_wage(job.category, on=entry.assignment.shift.date)
         return eur(entry.hours_worked * to_decimal(wage))
 
     return member_earnings(member=member, since=since, until=until, expected_wage=expected_wage)

@@ -10,22 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
-from coop.models import Cooperative
 from coop.money import eur, percent_of, split, to_decimal
-from coop.rulebook.models import MinimumWage, RuleVersion, VatRate
-from coop.rulebook.selectors import (
-    member_wage_for_category,
-    minimum_wage_get,
-    rule_values,
-    rule_version_in_force_among,
-    rule_version_values,
-    vat_rate_get,
-)
+from coop.rulebook.book import Rulebook
+from coop.rulebook.models import RuleVersion
 from invoicing.exceptions import EuroTrailError
 
 
@@ -79,79 +70,17 @@ def euro_trail_split(
     )
 
 
-@dataclass(frozen=True)
-class TrailRules:
-    version: RuleVersion
-    values: dict[str, Any]
-
-
-class RuleCache:
-    """Rule versions, minimum wages and VAT rates of one coop loaded once per run, picked by work date.
-
-    An invoice with shifts on twenty dates costs three queries here instead of sixty.
-    """
-
-    def __init__(self, coop: Cooperative) -> None:
-        self.coop = coop
-        self._versions: list[RuleVersion] | None = None
-        self._values: dict[int, dict[str, Any]] = {}
-        self._by_date: dict[dt.date, TrailRules] = {}
-        self._min_wages: list[tuple[dt.date, Money]] | None = None
-        self._vat_rates: list[VatRate] | None = None
-
-    def on(self, day: dt.date) -> TrailRules:
-        if day not in self._by_date:
-            if self._versions is None:
-                self._versions = list(
-                    RuleVersion.objects.filter(coop=self.coop).prefetch_related("values").order_by("-number")
-                )
-            version = rule_version_in_force_among(self._versions, day)
-            if version is None:
-                # Same error, same message as the rulebook's own selector.
-                rule_values(self.coop, on=day)
-                raise AssertionError("unreachable")
-            if version.pk not in self._values:
-                self._values[version.pk] = rule_version_values(version)
-            self._by_date[day] = TrailRules(version=version, values=self._values[version.pk])
-        return self._by_date[day]
-
-    def minimum_wage(self, day: dt.date) -> Money:
-        if self._min_wages is None:
-            self._min_wages = [
-                (row.valid_from, eur(row.hourly_gross))
-                for row in MinimumWage.objects.filter(min_age=21).order_by("-valid_from")
-            ]
-        for valid_from, wage in self._min_wages:
-            if valid_from <= day:
-                return wage
-        return minimum_wage_get(on=day)  # raises the rulebook's own error
-
-    def wage_hourly(self, day: dt.date, category: str) -> Money:
-        rules = self.on(day)
-        wage = member_wage_for_category(rules.values, category)
-        statutory = self.minimum_wage(day)
-        return statutory if to_decimal(statutory) > to_decimal(wage) else wage
-
-    def vat_rate(self, code: str, day: dt.date) -> VatRate:
-        if self._vat_rates is None:
-            self._vat_rates = list(VatRate.objects.order_by("-valid_from"))
-        for rate in self._vat_rates:
-            if rate.code == code and rate.valid_from <= day:
-                return rate
-        return vat_rate_get(code, on=day)  # raises the rulebook's own error
-
-
 def euro_trail_for_work(
-    *, rules: RuleCache, work_date: dt.date, category: str, hours: Decimal, hourly_rate: Money
+    *, rules: Rulebook, work_date: dt.date, category: str, hours: Decimal, hourly_rate: Money
 ) -> tuple[EuroTrail, Money, RuleVersion]:
     """The trail of one shift with the rule version in force on `work_date`: (trail, wage per hour, version)."""
-    trail_rules = rules.on(work_date)
-    wage_hourly = rules.wage_hourly(work_date, category)
+    values = rules.values(work_date)
+    wage_hourly = rules.member_wage(category, on=work_date)
     trail = euro_trail_split(
         hours=hours,
         hourly_rate=hourly_rate,
         wage_hourly=wage_hourly,
-        employer_cost_percent=trail_rules.values["employer_cost_percent"],
-        fund_share_percent=trail_rules.values["fund_share_percent"],
+        employer_cost_percent=values["employer_cost_percent"],
+        fund_share_percent=values["fund_share_percent"],
     )
-    return trail, wage_hourly, trail_rules.version
+    return trail, wage_hourly, rules.version(work_date)

@@ -30,13 +30,13 @@ from coop.ledger.models import AccountCode, LedgerTransaction
 from coop.ledger.services import Leg, account_get_or_create_many, ledger_post
 from coop.models import Cooperative
 from coop.money import eur, percent_of, to_decimal
+from coop.rulebook.book import Rulebook
 from coop.rulebook.exceptions import RulebookError
 from coop.rulebook.models import VatRate
-from coop.rulebook.selectors import rule_value
 from invoicing.exceptions import InvoiceEmpty, InvoicingError
 from invoicing.models import Invoice, InvoiceCounter, InvoiceLine
 from invoicing.selectors import hour_entries_unbilled, invoice_business_ids_to_bill
-from invoicing.services.euro_trail import RuleCache, euro_trail_for_work
+from invoicing.services.euro_trail import euro_trail_for_work
 from invoicing.services.numbering import document_number_next
 from members.models import Business, BusinessRelation
 
@@ -151,12 +151,12 @@ def invoice_issue(
     until: dt.date,
     actor: Any | None = None,
     issue_date: dt.date | None = None,
-    rules: RuleCache | None = None,
+    rules: Rulebook | None = None,
 ) -> Invoice:
     """Bill all approved, unbilled hours of one business up to `until` on one new, numbered invoice.
 
     Posts the invoice to the books and, after commit, renders the PDF and e-mails it.
-    `rules`: the run's RuleCache (rule versions, minimum wages, VAT rates loaded once per run
+    `rules`: the run's Rulebook (rule versions, minimum wages, VAT rates loaded once per run
     instead of once per invoice: six queries less per invoice); a fresh one when not given.
     Raises InvoiceEmpty when there is nothing to bill, EuroTrailError when a rate does not cover
     wage and costs, InvoicingError when the business does not work with the coop.
@@ -171,7 +171,7 @@ def invoice_issue(
             raise InvoiceEmpty(_("There are no approved hours to invoice for %(client)s.") % {"client": business})
 
         if rules is None or rules.coop.pk != coop.pk:
-            rules = RuleCache(coop)
+            rules = Rulebook.for_coop(coop)
         lines: list[InvoiceLine] = []
         for position, entry in enumerate(entries, start=1):
             shift = entry.assignment.shift
@@ -187,7 +187,7 @@ def invoice_issue(
                 hours=hours,
                 hourly_rate=job.hourly_client_rate,
             )
-            vat = rules.vat_rate(VatRate.Code.HIGH, shift.date)
+            vat = rules.vat(VatRate.Code.HIGH, shift.date)
             lines.append(
                 InvoiceLine(
                     position=position,
@@ -213,9 +213,7 @@ def invoice_issue(
             )
         total_net = eur(sum((to_decimal(li.line_total_net) for li in lines), Decimal(0)))
         total_vat = eur(sum((to_decimal(li.vat_amount) for li in lines), Decimal(0)))
-        term = business.payment_term_days or int(
-            rules.on(today).values.get("payment_term_days") or rule_value(coop, "payment_term_days", on=today)
-        )
+        term = business.payment_term_days or int(rules.value("payment_term_days", on=today))
 
         # Lock late: the counter row is held only from here to commit.
         sequence, number = document_number_next(coop=coop, series=InvoiceCounter.Series.INVOICE, year=today.year)
@@ -281,7 +279,7 @@ def invoice_run_detailed(*, coop: Cooperative, until: dt.date, actor: Any | None
     """
     started = timezone.now()
     result = InvoiceRunResult()
-    rules = RuleCache(coop)  # one per run, as its docstring says
+    rules = Rulebook.for_coop(coop)  # one per run, as its docstring says
     for business in invoice_business_ids_to_bill(coop=coop, until=until):
         try:
             result.invoices.append(invoice_issue(coop=coop, business=business, until=until, actor=actor, rules=rules))

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coop.money import eur
+from coop.rulebook.book import Rulebook
 from jobs.matching import engine
-from jobs.matching.load import problem_load, rules_in_force
+from jobs.matching.load import problem_load
 from jobs.matching.selectors import shift_with_open_seats
 from jobs.models import Offer, Shift
 from members.models import Daypart, Member, MemberSkill
@@ -75,13 +76,15 @@ def explain_member_shift(*, member: Member, shift: Shift) -> list[Reason]:
     """Every check matching makes for this member and shift, passed (ok) or not, then the priority."""
     coop = shift.job.coop
     today = timezone.localdate()
-    _version, values = rules_in_force(coop, on=today)
+    rules = Rulebook.for_coop(coop)
+    values = rules.values(today)
     in_scope = member.coop_id == coop.pk or bool(values["matching_allow_neighbouring_coops"])
     # Load the member even from another coop or when not active, so every other check still reads.
     load_values = {**values, "matching_allow_neighbouring_coops": True}
     loaded = problem_load(
         coop=coop,
         values=load_values,
+        rules=rules,
         shifts=shift_with_open_seats(shift.pk),
         today=today,
         members=Member.objects.filter(pk=member.pk),

@@ -21,8 +21,7 @@ from django.db.models import CharField, Count, DateField, F, Q, QuerySet, TextFi
 from django.db.models.functions import Cast
 
 from coop.models import Cooperative
-from coop.rulebook.models import RuleVersion
-from coop.rulebook.selectors import member_wage_for_category, rule_values, rule_version_values
+from coop.rulebook.book import Rulebook
 from jobs.matching import engine
 from jobs.models import Assignment, Job, Offer, Shift, daypart_of
 from members.models import Language, Member, MemberSkill, WorkerProfile
@@ -73,27 +72,6 @@ def _amount(value: Any) -> float | None:
     if value is None:
         return None
     return float(getattr(value, "amount", value))
-
-
-_VALUES_CACHE: dict[tuple[int, Any, int], dict[str, Any]] = {}
-
-
-def rules_in_force(coop: Cooperative, *, on: dt.date) -> tuple[RuleVersion, dict[str, Any]]:
-    """Like rule_values(), but the parsed values of a version are kept per process: versions never change.
-
-    Keyed by (id, created_at, coop) so a reused id (SQLite after a rollback) never hits a stale entry.
-    """
-    version = RuleVersion.objects.filter(coop=coop, effective_from__lte=on).order_by("-number").first()
-    if version is None:
-        return rule_values(coop, on=on)  # raises NoRuleVersion with its message
-    key = (version.pk, version.created_at, version.coop_id)
-    values = _VALUES_CACHE.get(key)
-    if values is None:
-        values = rule_version_values(version)
-        if len(_VALUES_CACHE) > 256:
-            _VALUES_CACHE.clear()
-        _VALUES_CACHE[key] = values
-    return version, values
 
 
 def open_shifts(coop: Cooperative, *, now: dt.datetime) -> QuerySet[Shift]:
@@ -152,6 +130,7 @@ def problem_load(
     *,
     coop: Cooperative,
     values: dict[str, Any],
+    rules: Rulebook,
     shifts: QuerySet[Shift] | list[ShiftRow],
     today: dt.date,
     members: QuerySet[Member] | None = None,
@@ -166,6 +145,8 @@ def problem_load(
     `ignore_planned_shift_id` leaves the member's own offer or assignment for that shift out of their
     planned work (an explanation of that very shift).
     `job_skills` (job id -> skill ids) saves the query when the caller already has them.
+    `rules` is the coop's Rulebook: member wages with the legal floor built in (`values` are its
+    values on `today`, possibly overridden by an explanation).
     Raises TooManySkills if the shifts need more than 64 different skills.
     """
     coops = scope_coops(coop, values)
@@ -378,7 +359,7 @@ def problem_load(
         mo = month_pos.get((day.year, day.month))
         if mo is not None:
             if category not in wage_of:
-                wage_of[category] = float(member_wage_for_category(values, category).amount)
+                wage_of[category] = float(rules.member_wage(category, on=today).amount)
             month_earnings[mo, i] += hours * wage_of[category]
         day_index = day_pos.get(day)
         if day_index is not None:
@@ -416,7 +397,7 @@ def problem_load(
         ),
         shift_place_coops=place_coops,
         shift_seats=np.array([max(int(r[5]), 0) for r in shift_rows], np.int32),
-        shift_wage=np.array([float(member_wage_for_category(values, r[6]).amount) for r in shift_rows]),
+        shift_wage=np.array([float(rules.member_wage(r[6], on=today).amount) for r in shift_rows]),
         coop_pools=[np.arange(n_c, dtype=np.int16)] + [np.array([c], np.int16) for c in range(1, n_c)],
         coop_max_week_hours=np.full(n_c, float(values["max_hours_per_week"])),
         coop_neighbourhood_only=np.array([bool(values["matching_neighbourhood_only"])] + [False] * (n_c - 1)),

@@ -10,8 +10,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from coop.models import Cooperative
+from coop.rulebook.book import Rulebook
 from jobs.matching import engine
-from jobs.matching.load import problem_load, rules_in_force, shift_row
+from jobs.matching.load import problem_load, shift_row
 from jobs.models import Assignment, Job, MatchingRound, Offer, Shift
 from members.models import Member, MemberSkill, availability_bit
 
@@ -43,7 +44,8 @@ def candidates_suggest(*, shift: Shift, limit: int = 10) -> list[Candidate]:
     """
     coop = shift.job.coop
     today = timezone.localdate()
-    _version, values = rules_in_force(coop, on=today)
+    rules = Rulebook.for_coop(coop)
+    values = rules.values(today)
     bit = availability_bit(shift.date.weekday(), shift.daypart)
     # Skills in SQL, in the member query itself: no required skill of the job lacks a skill of the
     # member valid on the shift's day (plain, or certified until that day or later). The engine's
@@ -64,6 +66,7 @@ def candidates_suggest(*, shift: Shift, limit: int = 10) -> list[Candidate]:
     loaded = problem_load(
         coop=coop,
         values=values,
+        rules=rules,
         shifts=[shift_row(shift, open_seats=shift.seats)],
         today=today,
         members=members,

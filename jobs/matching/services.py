@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from coop.audit import audit_record
 from coop.models import Cooperative
+from coop.rulebook.book import Rulebook
 from jobs.matching import engine
-from jobs.matching.load import open_shifts, problem_load, rules_in_force
+from jobs.matching.load import open_shifts, problem_load
 from jobs.models import MatchingRound, Offer
 
 logger = logging.getLogger(__name__)
@@ -56,9 +57,12 @@ def matching_round_run(*, coop: Cooperative, trigger: str, actor: Any | None = N
         _round_lock(coop)
         now = timezone.now()
         local_now = timezone.localtime(now)
-        version, values = rules_in_force(coop, on=local_now.date())
+        rules = Rulebook.for_coop(coop)
+        version, values = rules.version(local_now.date()), rules.values(local_now.date())
         t = time.perf_counter()
-        loaded = problem_load(coop=coop, values=values, shifts=open_shifts(coop, now=local_now), today=local_now.date())
+        loaded = problem_load(
+            coop=coop, values=values, rules=rules, shifts=open_shifts(coop, now=local_now), today=local_now.date()
+        )
         load_seconds = time.perf_counter() - t
         before = loaded.problem.copy()
         result = engine.solve(loaded.problem)

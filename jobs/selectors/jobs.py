@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from coop.rulebook.book import Rulebook
 from jobs.models import Assignment, Job, Offer, Shift
-from jobs.pricing import MemberWageTable
+from jobs.pricing import member_wage_or_none
 from members.models import Member, MemberSkill, Skill
 
 
@@ -173,7 +174,7 @@ def shift_list_open_for_member(
             "shift_id", flat=True
         )
     )
-    table = MemberWageTable(member.coop)
+    rules = Rulebook.for_coop(member.coop)
     result: list[ShiftForMember] = []
     for shift in qs.distinct()[: limit * 3]:
         near = member.coop.covers_postcode(shift.job.postcode)
@@ -183,7 +184,7 @@ def shift_list_open_for_member(
         result.append(
             ShiftForMember(
                 shift=shift,
-                member_wage=table.member_wage(category=shift.job.category, on=shift.date),
+                member_wage=member_wage_or_none(rules, category=shift.job.category, on=shift.date),
                 in_my_neighbourhood=near,
                 has_offer=shift.pk in offered,
             )

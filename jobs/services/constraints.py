@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
 from coop.money import eur
-from coop.rulebook.selectors import member_wage_for_category, rule_value, rule_values
+from coop.rulebook.book import Rulebook
+from coop.rulebook.selectors import rule_value
 from coop.templatetags.money import format_money
 from jobs.models import Assignment, Shift
 from members.models import Member, MemberSkill
@@ -83,13 +83,13 @@ def member_month_earnings(member: Member, day: dt.date, *, with_shift: Shift | N
     ]
     if with_shift is not None and all(s.pk != with_shift.pk for s in shifts):
         shifts.append(with_shift)
-    values_of: dict[int, dict[str, Any]] = {}
+    books: dict[int, Rulebook] = {}
     total = Decimal(0)
     for shift in shifts:
         coop = shift.job.coop
-        if coop.pk not in values_of:
-            values_of[coop.pk] = rule_values(coop, on=day)[1]
-        total += shift.hours * member_wage_for_category(values_of[coop.pk], shift.job.category).amount
+        rules = books.setdefault(coop.pk, Rulebook.for_coop(coop))
+        # The legal floor is in the Rulebook's member wage, as in matching.
+        total += shift.hours * rules.member_wage(shift.job.category, on=day).amount
     return eur(total)
 
 

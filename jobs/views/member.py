@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coop.rulebook.exceptions import RulebookError
+from coop.rulebook.book import Rulebook
 from jobs.forms import OpenShiftFilterForm, week_from_param
 from jobs.models import Offer, Shift
-from jobs.pricing import MemberWageTable
+from jobs.pricing import member_wage_or_none
 from jobs.selectors.jobs import shift_get_for_member, shift_list_open_for_member, shift_open_seats
 from jobs.selectors.offers import offer_get_for_member, offer_list_for_member
 from jobs.selectors.schedule import schedule_week_for_member
@@ -57,10 +57,7 @@ def member_shift_detail(request: HttpRequest, shift_id: int) -> HttpResponse:
     if shift is None:
         raise Http404
     shift.open_seats = shift_open_seats(shift)  # type: ignore[attr-defined]
-    try:
-        wage = MemberWageTable(shift.job.coop).member_wage(category=shift.job.category, on=shift.date)
-    except RulebookError:
-        wage = None
+    wage = member_wage_or_none(Rulebook.for_coop(shift.job.coop), category=shift.job.category, on=shift.date)
     reasons, explained = _explain(acting.member, shift)
     offers = list(Offer.objects.filter(shift=shift, member=acting.member).order_by("-created_at"))
     pending = next((o for o in offers if o.status == Offer.Status.PENDING), None)
@@ -84,11 +81,11 @@ def member_shift_detail(request: HttpRequest, shift_id: int) -> HttpResponse:
 def member_offer_list(request: HttpRequest) -> HttpResponse:
     acting = acting_member(request)
     offers = list(offer_list_for_member(member=acting.member)[:100])
-    table = MemberWageTable(acting.member.coop)
+    rules = Rulebook.for_coop(acting.member.coop)
     now = timezone.now()
     for offer in offers:
-        offer.member_wage = table.member_wage(  # type: ignore[attr-defined]
-            category=offer.shift.job.category, on=offer.shift.date
+        offer.member_wage = member_wage_or_none(  # type: ignore[attr-defined]
+            rules, category=offer.shift.job.category, on=offer.shift.date
         )
         offer.is_open = offer.status == Offer.Status.PENDING and offer.expires_at > now  # type: ignore[attr-defined]
     return render(request, "jobs/offer_list.html", {"offers": offers, "acting": acting})

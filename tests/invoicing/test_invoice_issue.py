@@ -115,13 +115,13 @@ def test_issued_invoice_cannot_be_edited_or_deleted(run_invoices, kanaleneiland,
 
 
 def test_a_run_loads_the_rulebook_once_not_per_invoice(kanaleneiland, bakery, fatima, books_sound):
-    """The run passes one RuleCache to every invoice: the second invoice reads no rulebook rows."""
+    """The run passes one Rulebook to every invoice: the second invoice reads no rulebook rows."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from invoicing.services.euro_trail import RuleCache
+    from coop.rulebook.book import Rulebook
 
-    rules = RuleCache(kanaleneiland)
+    rules = Rulebook.for_coop(kanaleneiland)
     approved_hours(coop=kanaleneiland, business=bakery.business, member=fatima, day=WORK_DAY)
     first = invoice_issue(coop=kanaleneiland, business=bakery.business, until=UNTIL, rules=rules)
     approved_hours(coop=kanaleneiland, business=bakery.business, member=fatima, day=WORK_DAY + dt.timedelta(1))

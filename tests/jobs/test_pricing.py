@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from coop.money import eur
+from coop.rulebook.book import Rulebook
 from coop.rulebook.models import MinimumWage, RuleVersion
-from jobs.pricing import MemberWageTable, minimum_client_rate, rate_breakdown
+from jobs.pricing import minimum_client_rate, rate_breakdown
 from tests.factories import rule_version_decided
 
 DAY = dt.date(2026, 12, 1)
@@ -51,7 +52,7 @@ def test_wage_is_never_below_the_statutory_minimum_wage(kanaleneiland):
     later = dt.date(2027, 7, 2)
     b = rate_breakdown(coop=kanaleneiland, category="retail", hourly_client_rate=eur("30.00"), on=later)
     assert b.member_wage == eur("16.10")
-    assert MemberWageTable(kanaleneiland).member_wage(category="retail", on=later) == eur("16.10")
+    assert Rulebook.for_coop(kanaleneiland).member_wage("retail", on=later) == eur("16.10")
     assert minimum_client_rate(coop=kanaleneiland, category="retail", on=later) > minimum_client_rate(
         coop=kanaleneiland, category="retail", on=DAY
     )
@@ -70,9 +71,9 @@ def test_rulebook_on_the_shift_date_counts(kanaleneiland):
     assert rate_breakdown(
         coop=kanaleneiland, category="default", hourly_client_rate=eur("25"), on=dt.date(2027, 1, 2)
     ).member_wage == eur("16.00")
-    table = MemberWageTable(kanaleneiland)
-    assert table.member_wage(category="default", on=dt.date(2027, 1, 2)) == eur("16.00")
-    assert table.member_wage(category="default", on=DAY) == eur("15.00")
+    table = Rulebook.for_coop(kanaleneiland)
+    assert table.member_wage("default", on=dt.date(2027, 1, 2)) == eur("16.00")
+    assert table.member_wage("default", on=DAY) == eur("15.00")
 
 
 @pytest.mark.parametrize("category", ["cleaning", "care", "unknown-falls-back"])
