@@ -38,6 +38,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "governance.vote_cast": _("Vote cast"),
     "governance.vote_changed": _("Vote changed"),
     "governance.vote_reminded": _("Reminder to vote sent"),
+    "governance.what_if_computed": _("What-if of a proposal computed"),
     "group.changed": _("Group and its permissions changed"),
     "group.created": _("Group created"),
     "hour_entry.submitted": _("Hours registered"),

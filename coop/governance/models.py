@@ -429,3 +429,34 @@ class CommitteeDraw(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coop} draw {self.number}"
+
+
+class WhatIf(models.Model):
+    """The replay of a rule-change proposal on the last months of approved hours, computed once by a task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being computed")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Could not be computed")
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="what_if")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("what-if")
+        verbose_name_plural = _("what-ifs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "running", "done", "failed"]), name="what_if_status_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="what_if_progress_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"what-if of {self.proposal_id}"

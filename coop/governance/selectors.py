@@ -20,6 +20,7 @@ from coop.governance.models import (
     Proxy,
     Support,
     Vote,
+    WhatIf,
 )
 from coop.ledger.models import Account, AccountCode
 from coop.ledger.selectors import account_balance
@@ -236,10 +237,10 @@ def proposal_rule_changes(proposal: Proposal) -> list[RuleChangeRow]:
     rows = []
     for definition in RULES:
         if definition.key in proposal.rule_changes:
-            new = definition.parse(proposal.rule_changes[definition.key])
-            if isinstance(new, dict) and isinstance(old.get(definition.key), dict):
-                new = {**old[definition.key], **new}
-            rows.append(RuleChangeRow(definition=definition, old=old.get(definition.key), new=new))
+            raw = proposal.rule_changes[definition.key]
+            if isinstance(raw, dict) and isinstance(old.get(definition.key), dict):
+                raw = {**definition.serialize(old[definition.key]), **raw}  # per category, as adopted
+            rows.append(RuleChangeRow(definition=definition, old=old.get(definition.key), new=definition.parse(raw)))
     return rows
 
 
@@ -271,3 +272,73 @@ def committee_is_volunteer(coop: Cooperative, member: Any) -> bool:
 
 def committee_volunteer_count(coop: Cooperative) -> int:
     return CommitteeVolunteer.objects.filter(coop=coop, withdrawn_at__isnull=True).count()
+
+
+# --- before the vote: the what-if and the fund ---------------------------------------------------------
+@dataclass(frozen=True)
+class WhatIfRow:
+    label: str
+    actual: Money
+    proposed: Money
+    difference: Money
+    bar_actual: int  # percent of the larger of the two, for a plain CSS bar
+    bar_proposed: int
+
+
+@dataclass(frozen=True)
+class WhatIfView:
+    what_if: WhatIf
+    rows: list[WhatIfRow]
+    most_affected: list[Money]
+
+
+def what_if_view(proposal: Proposal) -> WhatIfView | None:
+    from django.utils.translation import gettext as _
+
+    what_if = WhatIf.objects.filter(proposal=proposal).first()
+    if what_if is None:
+        return None
+    rows: list[WhatIfRow] = []
+    result = what_if.result or {}
+    if what_if.status == WhatIf.Status.DONE:
+        labels = {
+            "member_wage": _("Wages of members"),
+            "employer_costs": _("Employer costs"),
+            "fund_share": _("Neighbourhood fund"),
+            "operating_share": _("Running the coop"),
+            "line_total_net": _("Paid by businesses (without VAT)"),
+        }
+        for part, label in labels.items():
+            actual, proposed = Decimal(result["actual"][part]), Decimal(result["proposed"][part])
+            top = max(abs(actual), abs(proposed), Decimal(1))
+            rows.append(
+                WhatIfRow(
+                    label=label,
+                    actual=eur(actual),
+                    proposed=eur(proposed),
+                    difference=eur(proposed - actual),
+                    bar_actual=int(abs(actual) * 100 / top),
+                    bar_proposed=int(abs(proposed) * 100 / top),
+                )
+            )
+    return WhatIfView(
+        what_if=what_if, rows=rows, most_affected=[eur(Decimal(d)) for d in result.get("most_affected", [])]
+    )
+
+
+@dataclass(frozen=True)
+class FundView:
+    balance: Money
+    committed: Money
+    after: Money
+
+
+def fund_view(proposal: Proposal) -> FundView | None:
+    """For a payout proposal: the fund now, what is promised already, and what is left after this one."""
+    if proposal.kind != Proposal.Kind.FUND_PAYOUT or proposal.payout_amount is None:
+        return None
+    balance = fund_balance(proposal.coop)
+    committed = fund_committed(proposal.coop, excluding=proposal)
+    already = proposal.status == Proposal.Status.PASSED
+    after = balance.amount - committed.amount - (Decimal(0) if already else proposal.payout_amount.amount)
+    return FundView(balance=balance, committed=committed, after=eur(after))

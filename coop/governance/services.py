@@ -46,6 +46,7 @@ from coop.governance.selectors import (
     vote_current,
 )
 from coop.governance.tally import Count
+from coop.governance.whatif import what_if_queue
 from coop.models import Cooperative
 from coop.money import eur
 from coop.rulebook.exceptions import RulebookError
@@ -246,6 +247,7 @@ def proposal_create(
         )
         if support_needed == 0:
             _open_locked(proposal, actor=actor)
+        what_if_queue(proposal=proposal)
     return proposal
 
 

@@ -26,3 +26,11 @@ def vote_reminders_send_task() -> int:
     from coop.governance.services import vote_reminders_send
 
     return vote_reminders_send()
+
+
+@shared_task
+def what_if_compute_task(proposal_id: int) -> str:
+    """Compute a rule-change proposal's what-if (idempotent: a finished one is not computed again)."""
+    from coop.governance.whatif import what_if_compute
+
+    return what_if_compute(proposal_id=proposal_id).status

@@ -15,6 +15,7 @@ urlpatterns = [
     path("decisions/meeting/<slug:kind>/", views.meeting_record_new, name="meeting_record_new"),
     path("decisions/<int:number>/", views.proposal_detail, name="proposal_detail"),
     path("decisions/<int:number>/vote/", views.proposal_vote, name="proposal_vote"),
+    path("decisions/<int:number>/what-if/", views.proposal_what_if, name="proposal_what_if"),
     path("decisions/<int:number>/support/", views.proposal_support, name="proposal_support"),
     path("decisions/<int:number>/proxy/", views.proposal_proxy, name="proposal_proxy"),
     path("decisions/<int:number>/withdraw/", views.proposal_withdraw, name="proposal_withdraw"),

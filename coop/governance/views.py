@@ -200,6 +200,8 @@ def proposal_detail(request: HttpRequest, number: int) -> HttpResponse:
             "quorum": quorum,
             "pass_share": pass_share,
             "is_proposer": seat.member is not None and proposal.proposed_by_id == seat.member.pk,
+            "what_if": selectors.what_if_view(proposal),
+            "fund": selectors.fund_view(proposal),
         },
     )
 
@@ -484,4 +486,14 @@ def committee_public(request: HttpRequest, coop_slug: str) -> HttpResponse:
         request,
         "governance/committee_public.html",
         {"coop": coop, "draws": [d for d in selectors.committee_draw_list(coop)]},
+    )
+
+
+@login_required
+def proposal_what_if(request: HttpRequest, number: int) -> HttpResponse:
+    """The what-if block alone (HTMX polls it while the task computes; without JavaScript: reload)."""
+    seat = _seat(request)
+    proposal = _proposal(seat, number)
+    return render(
+        request, "governance/_what_if.html", {"proposal": proposal, "what_if": selectors.what_if_view(proposal)}
     )

@@ -95,7 +95,11 @@ def rule_changes_check(*, coop: Cooperative, changes: dict[str, Any], effective_
         key: rule_definition(key).serialize(value)
         for key, value in rule_version_values(rule_version_get_in_force(coop, on=effective_from)).items()
     }
-    parsed = _parse_all({**base, **changes})
+    merged = dict(base)
+    for key, value in changes.items():
+        # A wage table changes per category: the categories a change leaves out keep their value.
+        merged[key] = {**base[key], **value} if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    parsed = _parse_all(merged)
     _check_against_law(parsed, on=effective_from)
     return parsed
 
