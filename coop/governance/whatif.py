@@ -11,6 +11,7 @@ members are shown by how much their pay would change, not who they are.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,8 @@ from coop.rulebook.book import Rulebook
 from invoicing.exceptions import EuroTrailError
 from invoicing.services.euro_trail import euro_trail_for_work
 from jobs.models import HourEntry
+
+logger = logging.getLogger(__name__)
 
 WINDOW_DAYS = 91  # "the last 3 months" of the issue: a fixed window of the what-if, not a coop policy
 PROGRESS_EVERY = 200  # entries between progress updates
@@ -58,11 +61,23 @@ def _entries(proposal: Proposal, start: dt.date, end: dt.date) -> list[HourEntry
 
 
 def what_if_compute(*, proposal_id: int, today: dt.date | None = None) -> WhatIf:
-    """Replay the proposal on the window's approved hours and store the sums. Safe to run twice."""
+    """Replay the proposal on the window's approved hours and store the sums. Safe to run twice.
+
+    A failure marks the what-if failed (the page says so) and is raised again for the worker's log.
+    """
     proposal = Proposal.objects.select_related("coop").get(pk=proposal_id)
     what_if, _created = WhatIf.objects.get_or_create(proposal=proposal)
     if what_if.status == WhatIf.Status.DONE:
         return what_if
+    try:
+        return _compute(proposal, what_if, today=today)
+    except Exception:
+        logger.exception("what-if of proposal %s failed", proposal_id)
+        WhatIf.objects.filter(pk=what_if.pk).update(status=WhatIf.Status.FAILED)
+        raise
+
+
+def _compute(proposal: Proposal, what_if: WhatIf, *, today: dt.date | None) -> WhatIf:
     end = today or timezone.localdate()
     start = end - dt.timedelta(days=WINDOW_DAYS)
     WhatIf.objects.filter(pk=what_if.pk).update(

@@ -90,3 +90,12 @@ def test_the_page_shows_the_what_if_and_the_poll_endpoint_answers(
     assert 'id="what-if"' in page and "<table" in page
     part = client.get(reverse("governance:proposal_what_if", args=[proposal.number]))
     assert part.status_code == 200 and "hx-trigger" not in part.content.decode()  # done: no more polling
+
+
+def test_a_what_if_that_cannot_be_computed_says_so(kanaleneiland, voters, worked, django_capture_on_commit_callbacks):
+    proposal = _proposal(kanaleneiland, voters[0], django_capture_on_commit_callbacks)
+    WhatIf.objects.filter(proposal=proposal).update(status=WhatIf.Status.QUEUED)
+    Proposal.objects.filter(pk=proposal.pk).update(rule_changes={"free_beer": "1"})  # not a rule
+    with pytest.raises(KeyError):
+        what_if_compute(proposal_id=proposal.pk)
+    assert WhatIf.objects.get(proposal=proposal).status == WhatIf.Status.FAILED
