@@ -290,6 +290,7 @@ class WhatIfView:
     what_if: WhatIf
     rows: list[WhatIfRow]
     most_affected: list[Money]
+    hours: Decimal
 
 
 def what_if_view(proposal: Proposal) -> WhatIfView | None:
@@ -322,7 +323,10 @@ def what_if_view(proposal: Proposal) -> WhatIfView | None:
                 )
             )
     return WhatIfView(
-        what_if=what_if, rows=rows, most_affected=[eur(Decimal(d)) for d in result.get("most_affected", [])]
+        what_if=what_if,
+        rows=rows,
+        most_affected=[eur(Decimal(d)) for d in result.get("most_affected", []) if Decimal(d) != 0],
+        hours=Decimal(result.get("hours", "0")),
     )
 
 
