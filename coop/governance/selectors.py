@@ -37,12 +37,7 @@ def proposal_count(coop: Cooperative) -> int:
 
 def proposal_list_for_coop(coop: Cooperative, *, status: str = "") -> QuerySet[Proposal]:
     """A coop's proposals, newest first, with what their list rows show (a fixed number of queries)."""
-    qs = (
-        Proposal.objects.filter(coop=coop)
-        .select_related("coop", "tally", "meeting")
-        .annotate(electorate_size=DbCount("electors", distinct=True))
-        .order_by("-number")
-    )
+    qs = Proposal.objects.filter(coop=coop).select_related("coop", "tally", "meeting").order_by("-number")
     if status:
         qs = qs.filter(status=status)
     return qs
