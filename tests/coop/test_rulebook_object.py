@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 def old_wage(kanaleneiland):
     # EUR 14.50 was above the statutory minimum wage in the second half of 2025, below the 14.71 of 2026.
     return rule_version_decided(
-        coop=kanaleneiland, effective_from=dt.date(2025, 8, 1), changes={"member_wage_hourly": {"default": "14.50"}}
+        coop=kanaleneiland,
+        effective_from=dt.date(2025, 8, 1),
+        changes={"member_wage_hourly": {"default": "14.50", "cleaning": "14.50"}},
     )
 
 
