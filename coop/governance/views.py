@@ -174,7 +174,7 @@ def proposal_detail(request: HttpRequest, number: int) -> HttpResponse:
     elector = selectors.elector_get(proposal, seat.voter)
     current_vote = selectors.vote_current(elector) if elector is not None else None
     show_count = proposal.is_final or not proposal.hide_results
-    values = rule_values(seat.coop)[1]
+    values = services.proposal_rules(proposal)
     quorum, pass_share = services.proposal_thresholds(proposal)
     return render(
         request,

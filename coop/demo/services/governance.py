@@ -15,7 +15,8 @@ from django.core.files.base import ContentFile
 
 from coop.demo.services.context import SeedContext
 from coop.governance.models import FundPayout, GeneralMeetingRecord, Proposal, Tally
-from coop.governance.services import proposal_create
+from coop.governance.services import proposal_create, proposal_thresholds, tally_record
+from coop.governance.tally import Count
 from coop.models import Cooperative
 from coop.money import eur
 from coop.rulebook.models import RuleVersion
@@ -37,23 +38,8 @@ def _past_proposal(ctx: SeedContext, coop: Cooperative, number: int, **fields: o
 
 
 def _tally(proposal: Proposal, *, electorate: int, votes_for: int, against: int, blank: int) -> Tally:
-    from coop.governance.services import proposal_thresholds
-    from coop.governance.tally import Count
-
     quorum, pass_share = proposal_thresholds(proposal)
-    count = Count(electorate, votes_for, against, blank, quorum, pass_share)
-    return Tally.objects.create(
-        proposal=proposal,
-        electorate=electorate,
-        votes_for=votes_for,
-        votes_against=against,
-        abstentions=blank,
-        quorum_percent=quorum,
-        pass_percent=pass_share,
-        quorum_met=count.quorum_met,
-        passed=count.passed,
-        rules_version=proposal.rules_version,
-    )
+    return tally_record(proposal, Count(electorate, votes_for, against, blank, quorum, pass_share))
 
 
 def governance_seed(ctx: SeedContext) -> dict[str, int]:

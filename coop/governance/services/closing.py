@@ -75,8 +75,9 @@ def _effect(proposal: Proposal, tally: Tally, *, actor: Any) -> None:
         )
 
 
-def _decide(proposal: Proposal, count: Count, *, actor: Any) -> Tally:
-    tally = Tally.objects.create(
+def tally_record(proposal: Proposal, count: Count) -> Tally:
+    """Store a proposal's count with the thresholds and rule version that judged it (never edited)."""
+    return Tally.objects.create(
         proposal=proposal,
         electorate=count.electorate,
         votes_for=count.votes_for,
@@ -88,6 +89,10 @@ def _decide(proposal: Proposal, count: Count, *, actor: Any) -> Tally:
         passed=count.passed,
         rules_version=proposal.rules_version,
     )
+
+
+def _decide(proposal: Proposal, count: Count, *, actor: Any) -> Tally:
+    tally = tally_record(proposal, count)
     if (
         count.passed
         and proposal.kind == Proposal.Kind.FUND_PAYOUT

@@ -57,6 +57,11 @@ def _thresholds(proposal: Proposal, values: dict[str, Any]) -> tuple[Decimal, De
     return values[f"quorum_percent_{key}"], values[f"pass_percent_{key}"]
 
 
+def proposal_rules(proposal: Proposal) -> dict[str, Any]:
+    """The rule values that judge this proposal (the version in force when it was made)."""
+    return _values(proposal)
+
+
 def proposal_thresholds(proposal: Proposal) -> tuple[Decimal, Decimal]:
     """(quorum %, pass %) that judge this proposal: the rules in force when it was made."""
     return _thresholds(proposal, _values(proposal))
