@@ -1,24 +1,23 @@
 """Why a member was or was not offered a shift, in plain words (B1).
 
-The checks are the engine's own (`engine.pair_checks` on the same arrays a round loads), so the
-explanation can never disagree with what matching does. Only the wording lives here.
+The checks are the engine's own (`pair_load`: `engine.pair_checks` on the same arrays a round
+loads), so the explanation can never disagree with what matching, accepting an offer or a hand
+assignment does. Only the wording of passed checks lives here; failed ones read as `pair_reasons`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from coop.money import eur
 from coop.rulebook.book import Rulebook
 from jobs.matching import engine
-from jobs.matching.load import problem_load
-from jobs.matching.selectors import shift_with_open_seats
+from jobs.matching.pair import earnings_cap_text, pair_load, pair_reasons
 from jobs.models import Offer, Shift
-from members.models import Daypart, Member, MemberSkill
+from members.models import Daypart, Member
 
 CHECK_LABELS = {
     "active": gettext_lazy("Active member"),
@@ -41,159 +40,44 @@ class Reason:
     ok: bool
 
 
-def _skill_reasons(member: Member, shift: Shift) -> list[Reason]:
-    required = list(shift.job.required_skills.all())
-    if not required:
-        return [Reason("skills", _("This work needs no special skills."), True)]
-    held = {
-        ms.skill_id: ms
-        for ms in MemberSkill.objects.select_related("skill").filter(profile__member=member, skill__in=required)
-    }
-    reasons = []
-    for skill in required:
-        member_skill = held.get(skill.pk)
-        if member_skill is None:
-            reasons.append(
-                Reason(
-                    "skills",
-                    _("You do not have the skill “%(skill)s”. Ask the coop how to learn it.") % {"skill": skill.name},
-                    False,
-                )
-            )
-        elif not member_skill.is_valid_on(shift.date):
-            reasons.append(
-                Reason(
-                    "skills",
-                    _("Your certificate for “%(skill)s” is not valid on %(date)s. Renew it and tell the coop.")
-                    % {"skill": skill.name, "date": formats.date_format(shift.date)},
-                    False,
-                )
-            )
-    return reasons or [Reason("skills", _("You have the skills this work needs."), True)]
-
-
 def explain_member_shift(*, member: Member, shift: Shift) -> list[Reason]:
-    """Every check matching makes for this member and shift, passed (ok) or not, then the priority."""
+    """Every check matching makes for this member and shift, passed (ok) or not, then the priority.
+
+    The verdicts are `pair_load`'s (the engine's own checks); a failed check reads as the same
+    words the member gets when accepting an offer fails on it.
+    """
     coop = shift.job.coop
-    today = timezone.localdate()
     rules = Rulebook.for_coop(coop)
-    values = rules.values(today)
-    in_scope = member.coop_id == coop.pk or bool(values["matching_allow_neighbouring_coops"])
-    # Load the member even from another coop or when not active, so every other check still reads.
-    load_values = {**values, "matching_allow_neighbouring_coops": True}
-    loaded = problem_load(
-        coop=coop,
-        values=load_values,
-        rules=rules,
-        shifts=shift_with_open_seats(shift.pk),
-        today=today,
-        members=Member.objects.filter(pk=member.pk),
-        only_active=False,
-        ignore_planned_shift_id=shift.pk,
-    )
-    problem = loaded.problem
-    s = loaded.shift_position(shift.pk)
-    m = loaded.member_position(member.pk)
-    if s is None or m is None:  # pragma: no cover - the shift and member exist
-        return []
-    checks = engine.pair_checks(problem, s, m)
-    checks["scope"] = in_scope
+    pair = pair_load(member=member, shift=shift, rules=rules)
+    problem, s, m = pair.loaded.problem, pair.s, pair.m
+    checks = {name: ok for name, ok in pair.checks.items() if name in engine.CHECKS}
     day = formats.date_format(shift.date, "l j F")
     part = str(Daypart(shift.daypart).label).lower()
-    week_hours = float(problem.member_week_hours[problem.shift_week[s], m])
-    max_hours = values["max_hours_per_week"]
-    reasons: list[Reason] = []
-    if checks["active"]:
-        reasons.append(Reason("active", _("You are an active member."), True))
-    else:
-        reasons.append(Reason("active", _("Only active members get work. Your membership is not active now."), False))
-    if checks["scope"]:
-        reasons.append(Reason("scope", _("This work is open to you as a member."), True))
-    else:
-        reasons.append(
-            Reason(
-                "scope",
-                _("This work is for members of %(coop)s. Members of other coops may not take it.")
-                % {"coop": coop.name},
-                False,
-            )
-        )
-    if checks["availability"]:
-        reasons.append(
-            Reason(
-                "availability", _("You are available on %(day)s in the %(part)s.") % {"day": day, "part": part}, True
-            )
-        )
-    else:
-        reasons.append(
-            Reason(
-                "availability",
-                _("You are not available on %(day)s in the %(part)s. You can change this in your profile.")
-                % {"day": day, "part": part},
-                False,
-            )
-        )
-    reasons += _skill_reasons(member, shift)
-    if checks["overlap"]:
-        reasons.append(Reason("overlap", _("You have no other work at that time."), True))
-    else:
-        reasons.append(Reason("overlap", _("You already have work or an offer at that time."), False))
-    if checks["weekly_cap"]:
-        reasons.append(
-            Reason("weekly_cap", _("You stay under the limit of %(max)s hours a week.") % {"max": max_hours}, True)
-        )
-    else:
-        reasons.append(
-            Reason(
-                "weekly_cap",
-                _(
-                    "With this work you would have more than %(max)s hours that week "
-                    "(you have %(hours)s). The coop set this limit."
-                )
-                % {"max": max_hours, "hours": f"{week_hours:g}"},
-                False,
-            )
-        )
     cap = problem.member_earnings_cap[m]
-    if checks["earnings_cap"]:
-        if cap != engine.NO_CAP:
-            reasons.append(
-                Reason(
-                    "earnings_cap",
-                    _("You stay under your own limit of %(cap)s a month.") % {"cap": eur(str(round(float(cap), 2)))},
-                    True,
-                )
-            )
-    else:
-        reasons.append(
-            Reason(
-                "earnings_cap",
-                _("With this work you would earn more than your own limit of %(cap)s that month.")
-                % {"cap": eur(str(round(float(cap), 2)))},
-                False,
-            )
-        )
-    if checks["travel"]:
-        reasons.append(Reason("travel", _("The place of work fits how far you want to travel."), True))
-    else:
-        reasons.append(
-            Reason("travel", _("You want to work only in your own neighbourhood. This work is outside it."), False)
-        )
-    if "neighbourhood_policy" in checks:
-        if checks["neighbourhood_policy"]:
-            reasons.append(Reason("neighbourhood_policy", _("You live in the neighbourhood."), True))
+    passed = {
+        "active": _("You are an active member."),
+        "scope": _("This work is open to you as a member."),
+        "availability": _("You are available on %(day)s in the %(part)s.") % {"day": day, "part": part},
+        "skills": _("You have the skills this work needs.")
+        if int(problem.shift_skills[s])
+        else _("This work needs no special skills."),
+        "overlap": _("You have no other work at that time."),
+        "weekly_cap": _("You stay under the limit of %(max)s hours a week.")
+        % {"max": pair.loaded.values["max_hours_per_week"]},
+        "earnings_cap": _("You stay under your own limit of %(cap)s a month.") % {"cap": earnings_cap_text(pair)}
+        if cap != engine.NO_CAP
+        else "",
+        "travel": _("The place of work fits how far you want to travel."),
+        "neighbourhood_policy": _("You live in the neighbourhood."),
+        "declined_before": "",  # said only when it fails
+    }
+    reasons: list[Reason] = []
+    for name, ok in checks.items():
+        if ok:
+            if passed[name]:
+                reasons.append(Reason(name, passed[name], True))
         else:
-            reasons.append(
-                Reason(
-                    "neighbourhood_policy",
-                    _("The coop gives work only to members who live in the neighbourhood."),
-                    False,
-                )
-            )
-    if not checks["declined_before"]:
-        reasons.append(
-            Reason("declined_before", _("You said no to this shift before, or did not answer in time."), False)
-        )
+            reasons += [Reason(name, text, False) for text in pair_reasons(pair, to_member=True, codes=(name,))]
     reasons.append(
         _priority_reason(
             member=member,
@@ -202,7 +86,7 @@ def explain_member_shift(*, member: Member, shift: Shift) -> list[Reason]:
             s=s,
             m=m,
             target=float(problem.member_target[m]),
-            week_hours=week_hours,
+            week_hours=pair.week_hours,
             fits=all(checks.values()),
         )
     )

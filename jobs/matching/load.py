@@ -74,14 +74,17 @@ def _amount(value: Any) -> float | None:
     return float(getattr(value, "amount", value))
 
 
+def open_for_work(*, now: dt.datetime) -> Q:
+    """Shifts that can still take people: an open shift of an open job that has not started at `now` (local)."""
+    return Q(job__status=Job.Status.OPEN, status=Shift.Status.OPEN) & (
+        Q(date__gt=now.date()) | Q(date=now.date(), start_time__gt=now.time())
+    )
+
+
 def open_shifts(coop: Cooperative, *, now: dt.datetime) -> QuerySet[Shift]:
     """The coop's open, auto-assigned, future shifts, annotated with `open_seats` (seats - taken - offered)."""
-    today = now.date()
     return (
-        Shift.objects.filter(
-            job__coop=coop, job__status=Job.Status.OPEN, job__assign_mode=Job.AssignMode.AUTO, status=Shift.Status.OPEN
-        )
-        .filter(Q(date__gt=today) | Q(date=today, start_time__gt=now.time()))
+        Shift.objects.filter(open_for_work(now=now), job__coop=coop, job__assign_mode=Job.AssignMode.AUTO)
         .annotate(
             taken=Count("assignments", filter=Q(assignments__status=Assignment.Status.ACTIVE), distinct=True),
             offered=Count("offers", filter=Q(offers__status=Offer.Status.PENDING), distinct=True),
@@ -135,13 +138,16 @@ def problem_load(
     today: dt.date,
     members: QuerySet[Member] | None = None,
     only_active: bool = True,
+    outside_scope: bool = False,
     ignore_planned_shift_id: int | None = None,
     job_skills: dict[int, list[int]] | None = None,
 ) -> Loaded:
     """Build the engine's arrays for `shifts` (annotated with open_seats, or rows from `shift_row`) of `coop`.
 
     `members` narrows the members (default: every member of the coops in scope); `only_active`
-    False keeps non-active members in (marked inactive) so an explanation can say so;
+    False keeps non-active members in (marked inactive) and `outside_scope` True keeps members of
+    every coop of the installation in (those the rulebook leaves out fail the scope check), so a
+    per-pair check can say so;
     `ignore_planned_shift_id` leaves the member's own offer or assignment for that shift out of their
     planned work (an explanation of that very shift).
     `job_skills` (job id -> skill ids) saves the query when the caller already has them.
@@ -149,7 +155,8 @@ def problem_load(
     values on `today`, possibly overridden by an explanation).
     Raises TooManySkills if the shifts need more than 64 different skills.
     """
-    coops = scope_coops(coop, values)
+    in_scope = scope_coops(coop, values)
+    coops = in_scope if not outside_scope else scope_coops(coop, {"matching_allow_neighbouring_coops": True})
     coop_pos = {c.pk: i for i, c in enumerate(coops)}
 
     # --- shifts
@@ -398,7 +405,7 @@ def problem_load(
         shift_place_coops=place_coops,
         shift_seats=np.array([max(int(r[5]), 0) for r in shift_rows], np.int32),
         shift_wage=np.array([float(rules.member_wage(r[6], on=today).amount) for r in shift_rows]),
-        coop_pools=[np.arange(n_c, dtype=np.int16)] + [np.array([c], np.int16) for c in range(1, n_c)],
+        coop_pools=[np.arange(len(in_scope), dtype=np.int16)] + [np.array([c], np.int16) for c in range(1, n_c)],
         coop_max_week_hours=np.full(n_c, float(values["max_hours_per_week"])),
         coop_neighbourhood_only=np.array([bool(values["matching_neighbourhood_only"])] + [False] * (n_c - 1)),
         coop_weights=np.tile(weights, (n_c, 1)),

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.audit import audit_record
-from coop.rulebook.selectors import rule_value
+from coop.rulebook.book import Rulebook
+from jobs.matching.pair import pair_load, pair_reasons
 from jobs.models import Assignment, Offer, Shift
 from jobs.notifications import offers_notify_on_commit
-from jobs.services.constraints import hard_constraint_failures, shift_seats_taken
 from jobs.services.offers import _offer_transition
 from members.models import Member, Role
 from members.selectors import business_ids_for_contact, coop_ids_for_role
@@ -33,15 +33,17 @@ def assignment_create_by_business(*, actor: Any, shift_id: int, member_id: int) 
     job = shift.job
     if job.business_id not in business_ids_for_contact(actor):
         raise PermissionDenied(_("You can only choose members for your own jobs."))
-    failures = hard_constraint_failures(member=member, shift=shift)
+    rules = Rulebook.for_coop(job.coop)
+    pair = pair_load(member=member, shift=shift, rules=rules)
+    failures = pair_reasons(pair, to_member=False)
     if failures:
         raise ValidationError(failures)
-    pending = Offer.objects.filter(shift=shift, status=Offer.Status.PENDING)
-    if pending.filter(member=member).exists():
+    if Offer.objects.filter(shift=shift, member=member, status=Offer.Status.PENDING).exists():
         raise ValidationError(_("%(name)s already has an offer for this shift.") % {"name": member.first_name})
-    if shift_seats_taken(shift) + pending.count() >= shift.seats:
+    # An offer needs a seat that nobody took and nobody was offered (as in a matching round).
+    if pair.taken + pair.offered >= shift.seats:
         raise ValidationError(_("Every place on this shift is taken or already offered."))
-    hours = rule_value(job.coop, "offer_expiry_hours", on=timezone.localdate())
+    hours = rules.value("offer_expiry_hours", on=timezone.localdate())
     offer = Offer.objects.create(
         shift=shift,
         member=member,
@@ -65,8 +67,8 @@ def assignment_create_by_coordinator(
 ) -> Assignment:
     """A coordinator gives a member a seat by hand, with a reason in the audit trail.
 
-    Hard constraints hold unless `override_reason` explains why not; a full shift or a member
-    already on it is never overridden. Raises PermissionDenied or ValidationError.
+    Hard constraints (`jobs.matching.pair`, the engine's own) hold unless `override_reason` explains
+    why not; a full shift or a member already on it is never overridden. Raises PermissionDenied or ValidationError.
     """
     if not reason or not reason.strip():
         raise ValidationError({"reason": [_("Give a reason for assigning by hand.")]})
@@ -74,11 +76,12 @@ def assignment_create_by_coordinator(
     shift = Shift.objects.select_for_update(of=("self",)).select_related("job__coop").get(pk=shift_id)
     if shift.job.coop_id not in coop_ids_for_role(actor, Role.Kind.COORDINATOR):
         raise PermissionDenied(_("You are not a coordinator of this coop."))
-    if shift_seats_taken(shift) >= shift.seats:
-        raise ValidationError(_("All places on this shift are taken."))
-    if Assignment.objects.filter(shift=shift, member=member, status=Assignment.Status.ACTIVE).exists():
-        raise ValidationError(_("%(name)s already works on this shift.") % {"name": member.first_name})
-    failures = hard_constraint_failures(member=member, shift=shift, check_seats=False)
+    pair = pair_load(member=member, shift=shift, rules=Rulebook.for_coop(shift.job.coop))
+    never_overridden = ("seats", "already_assigned")
+    refused = pair_reasons(pair, to_member=False, codes=never_overridden)
+    if refused:
+        raise ValidationError(refused)
+    failures = pair_reasons(pair, to_member=False, codes=tuple(c for c in pair.checks if c not in never_overridden))
     if failures and not override_reason.strip():
         raise ValidationError(
             [*failures, _("To assign anyway, explain why in the field 'override the rules because'.")]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,16 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.audit import audit_record
-from coop.rulebook.selectors import rule_value
-from coop.templatetags.money import format_money
+from coop.rulebook.book import Rulebook
+from jobs.matching.pair import pair_load, pair_reasons
 from jobs.models import Assignment, Offer, Shift
-from jobs.services.constraints import (
-    member_earnings_cap_exceeded,
-    member_overlapping_assignment,
-    member_week_hours,
-    shift_is_open_for_work,
-    shift_seats_taken,
-)
 from members.models import Member
 
 
@@ -71,8 +63,9 @@ def offer_accept(
 ) -> Assignment:
     """Accept an offer: the member gets the seat. Returns the new assignment.
 
-    Raises ValidationError (translated) if the offer is not this member's, not pending, expired,
-    the shift is full, cancelled or started, or the member already works at that time.
+    Raises ValidationError (translated) if the offer is not this member's, not pending or expired,
+    or any hard constraint of the pair fails now (`jobs.matching.pair`: the shift is full, cancelled
+    or started, the member has other work then, a limit, a skill, ...).
     """
     # Lock order for every write that fills a seat: member row, then shift row, then offer row.
     # The member lock serialises two tabs (or two overlapping offers) of one member; the shift lock
@@ -84,41 +77,18 @@ def offer_accept(
     shift = Shift.objects.select_for_update(of=("self",)).select_related("job__coop").get(pk=shift_id)
     offer = Offer.objects.select_for_update().get(pk=offer_id)
     offer.shift = shift
-    if locked_member.status != Member.Status.ACTIVE:
-        raise ValidationError(_("Only active members can take work. Please contact the service desk."))
     if offer.status != Offer.Status.PENDING:
         raise ValidationError(_answered_message(offer))
     if offer.expires_at <= timezone.now():
         raise ValidationError(_("This offer has expired. The place went back to the other members."))
-    closed = shift_is_open_for_work(shift)
-    if closed:
-        raise ValidationError(closed)
-    if shift_seats_taken(shift) >= shift.seats:
-        raise ValidationError(_("Sorry, someone else just took the last place on this shift."))
-    overlap = member_overlapping_assignment(locked_member, shift)
-    if overlap is not None:
-        raise ValidationError(
-            _("You already work at that time (%(shift)s). You cannot take two shifts at once.")
-            % {"shift": overlap.shift}
-        )
-    # The matching round checked these when it made the offer; a hand assignment since may have
-    # filled the week or the month.
-    max_hours = rule_value(shift.job.coop, "max_hours_per_week", on=shift.date)
-    week_hours = member_week_hours(locked_member, shift.date)
-    if week_hours + shift.hours > Decimal(max_hours):
-        raise ValidationError(
-            _(
-                "With this work you would have more than %(max)s hours that week "
-                "(you have %(hours)s). The coop set this limit."
-            )
-            % {"max": max_hours, "hours": f"{week_hours:g}"}
-        )
-    cap = member_earnings_cap_exceeded(locked_member, shift)
-    if cap is not None:
-        raise ValidationError(
-            _("With this work you would earn more than your own limit of %(cap)s that month.")
-            % {"cap": format_money(cap)}
-        )
+    # The matching round checked the pair when it made the offer; since then a hand assignment, a
+    # lapsed certificate, a new rule or the member's own profile may have changed it. The same checks
+    # again (the engine's own), with this offer's claim on the member's time left out.
+    failures = pair_reasons(
+        pair_load(member=locked_member, shift=shift, rules=Rulebook.for_coop(shift.job.coop)), to_member=True
+    )
+    if failures:
+        raise ValidationError(failures)
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(shift=shift, member=locked_member, offer=offer, assigned_by=actor)

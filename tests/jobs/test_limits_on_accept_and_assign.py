@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from coop.money import eur
 from coop.rulebook.models import RuleVersion
+from coop.rulebook.book import Rulebook
+from jobs.matching.pair import pair_load
 from jobs.models import Assignment, Offer
-from jobs.services.constraints import member_month_earnings
 from tests.factories import rule_version_decided
 from tests.jobs.conftest import english
 from tests.jobs.factories import OpenShiftFactory, PendingOfferFactory, PlannedAssignmentFactory
@@ -45,8 +46,14 @@ def afternoon_shift_worked(bakery_shift, available_fatima):  # type: ignore[no-u
 def test_month_earnings_count_active_assignments_and_the_new_shift(
     bakery_shift, available_fatima, afternoon_shift_worked
 ):
-    assert member_month_earnings(available_fatima, bakery_shift.date) == eur("60.00")
-    assert member_month_earnings(available_fatima, bakery_shift.date, with_shift=bakery_shift) == eur("120.00")
+    def fits() -> bool:
+        rules = Rulebook.for_coop(bakery_shift.job.coop)
+        return pair_load(member=available_fatima, shift=bakery_shift, rules=rules).checks["earnings_cap"]
+
+    set_cap(available_fatima, "120.00")  # 60.00 worked + 60.00 for this shift
+    assert fits()
+    set_cap(available_fatima, "119.99")
+    assert not fits()
 
 
 def test_accept_is_refused_above_the_members_own_earnings_limit(

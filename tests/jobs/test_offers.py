@@ -108,12 +108,23 @@ def test_member_cannot_accept_two_overlapping_shifts(client, fatima_offer, baker
     overlapping = OpenShiftFactory(job=bakery_job, date=shift.date, start_time=dt.time(12, 0), end_time=dt.time(15, 0))
     second = PendingOfferFactory(shift=overlapping, member=fatima_offer.member)
     client.force_login(fatima_offer.member.user)
+    # Matching never offers one member two overlapping shifts: a pending offer holds her time, so
+    # while both stand (a race made them) she says no to one first.
+    response = client.post(accept_url(fatima_offer), follow=True)
+    assert "You already have an offer at that time" in response.content.decode()
+    assert Assignment.objects.count() == 0
+    client.post(decline_url(second))
     client.post(accept_url(fatima_offer))
-    response = client.post(accept_url(second), follow=True)
+    assert Assignment.objects.count() == 1
+    third = PendingOfferFactory(
+        shift=OpenShiftFactory(job=bakery_job, date=shift.date, start_time=dt.time(12, 0), end_time=dt.time(14, 0)),
+        member=fatima_offer.member,
+    )
+    response = client.post(accept_url(third), follow=True)
     assert "You cannot take two shifts at once." in response.content.decode()
     assert Assignment.objects.count() == 1
-    second.refresh_from_db()
-    assert second.status == Offer.Status.PENDING
+    third.refresh_from_db()
+    assert third.status == Offer.Status.PENDING
 
 
 def test_adjacent_shifts_do_not_overlap(fatima_offer, bakery_job):
