@@ -31,21 +31,22 @@ def test_the_member_wage_never_goes_below_the_statutory_minimum(kanaleneiland, o
 
 
 def test_the_earnings_limit_counts_the_legal_floor(kanaleneiland, old_wage, fatima):
-    from jobs.services.constraints import member_month_earnings
-    from tests.invoicing.factories import approved_hours
+    from django.utils import timezone
 
-    entry = approved_hours(
-        coop=kanaleneiland, business=_business(kanaleneiland), member=fatima, day=dt.date(2026, 1, 5)
-    )
-    # 4 hours at the statutory 14.71, not at the rule's 14.50.
-    assert member_month_earnings(fatima, dt.date(2026, 1, 5)) == eur("58.84")
-    assert entry.assignment.shift.hours == Decimal("4")
+    from jobs.matching.pair import pair_load
+    from tests.jobs.factories import OpenShiftFactory, make_available
 
-
-def _business(coop):
-    from tests.factories import business_with_contact
-
-    return business_with_contact(coop)[0]
+    make_available(fatima)
+    shift = OpenShiftFactory(job__coop=kanaleneiland, job__category="default")  # four hours
+    rules = Rulebook.for_coop(kanaleneiland)
+    statutory = rules.minimum_wage(timezone.localdate()).amount
+    assert statutory > Decimal("14.50")  # the rule's wage is below the legal floor now
+    profile = fatima.profile
+    # Four hours at the rule's 14.50 fit under this limit; at the statutory minimum they do not.
+    profile.monthly_earnings_cap = eur(4 * statutory - Decimal("0.01"))
+    profile.save(update_fields=["monthly_earnings_cap", "monthly_earnings_cap_currency"])
+    assert 4 * Decimal("14.50") <= profile.monthly_earnings_cap.amount
+    assert pair_load(member=fatima, shift=shift, rules=rules).failed == ["earnings_cap"]
 
 
 def test_one_load_answers_every_day(kanaleneiland, old_wage, django_assert_num_queries):
