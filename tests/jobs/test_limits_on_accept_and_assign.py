@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from coop.money import eur
-from coop.rulebook.models import RuleVersion
 from coop.rulebook.book import Rulebook
+from coop.rulebook.models import RuleVersion
 from jobs.matching.pair import pair_load
 from jobs.models import Assignment, Offer
 from tests.factories import rule_version_decided

@@ -28,7 +28,7 @@ from jobs.services.offers import offer_accept
 from members.models import Member, WorkerProfile
 from tests.conftest import BusinessPersona
 from tests.factories import SkillFactory, rule_version_decided
-from tests.jobs.factories import OpenJobFactory, OpenShiftFactory, PendingOfferFactory, PlannedAssignmentFactory
+from tests.jobs.factories import OpenJobFactory, PendingOfferFactory, PlannedAssignmentFactory
 from tests.jobs.matching.conftest import give_skill, member, monday_next_week, shift_on
 
 pytestmark = pytest.mark.django_db
