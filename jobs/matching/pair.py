@@ -32,6 +32,7 @@ from coop.rulebook.book import Rulebook
 from coop.templatetags.money import format_money
 from jobs.matching import engine
 from jobs.matching.load import Loaded, open_for_work, problem_load, shift_row
+from jobs.matching.selectors import shift_with_open_seats
 from jobs.models import Assignment, Offer, Shift
 from members.models import Daypart, Member, MemberSkill, Skill
 
@@ -72,10 +73,8 @@ def pair_load(*, member: Member, shift: Shift, rules: Rulebook) -> Pair:
     today = now.date()
     job = shift.job
     taken, offered, mine, is_open = (
-        Shift.objects.filter(pk=shift.pk)
+        shift_with_open_seats(shift.pk)
         .annotate(
-            taken=Count("assignments", filter=Q(assignments__status=Assignment.Status.ACTIVE), distinct=True),
-            offered=Count("offers", filter=Q(offers__status=Offer.Status.PENDING), distinct=True),
             mine=Count(
                 "assignments",
                 filter=Q(assignments__status=Assignment.Status.ACTIVE, assignments__member=member),
