@@ -18,6 +18,7 @@ from coop.governance.models import (
     FundPayout,
     GeneralMeetingRecord,
     Proposal,
+    ProposalDocument,
     Proxy,
     Support,
     Vote,
@@ -134,6 +135,10 @@ def support_count(proposal: Proposal) -> int:
 
 def support_given(proposal: Proposal, member: Any) -> bool:
     return member is not None and Support.objects.filter(proposal=proposal, member=member).exists()
+
+
+def proposal_document_list(proposal: Proposal) -> list[ProposalDocument]:
+    return list(ProposalDocument.objects.filter(proposal=proposal).order_by("pk"))
 
 
 def meeting_record_get(proposal: Proposal) -> GeneralMeetingRecord | None:
