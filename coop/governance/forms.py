@@ -58,10 +58,10 @@ class MultipleFileField(forms.FileField):
 
 
 class DocumentsField(MultipleFileField):
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, label: Any = None, required: bool = False, **kwargs: Any) -> None:
         super().__init__(
-            label=_("Documents"),
-            required=False,
+            label=label or _("Documents"),
+            required=required,
             help_text=_("For example a quote or a photo. PDF, JPEG or PNG, at most %(mb)d MB each, %(n)d in all.")
             % {"mb": UPLOAD_MAX_BYTES // (1024 * 1024), "n": PROPOSAL_DOCUMENTS_MAX},
             widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
@@ -97,7 +97,8 @@ class PayoutProposalForm(ProposalTextMixin):
 class DocumentsForm(forms.Form):
     """More documents for a proposal that already has `already`."""
 
-    documents = DocumentsField()
+    # Required for the label; an empty choice still gets our own message (clean_documents).
+    documents = DocumentsField(label=_("Add more documents"), required=True)
 
     def __init__(self, *args: Any, already: int = 0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -75,21 +75,24 @@
     if (data.max !== null) {
       scales[valueAxis].max = data.max;
     }
-    scales[categoryAxis] = { ticks: { color: ink } };
+    scales[categoryAxis] = { ticks: { color: ink, autoSkip: false } };
 
     window.Chart.defaults.font.family = window.getComputedStyle(box).fontFamily;
     window.Chart.defaults.font.size = 14;
     var narrow = box.parentElement.clientWidth < 600;
+    var labels = data.labels.map(function (label) { return wrap(label, narrow ? 14 : 28); });
     if (data.horizontal) {
-      // Bars across: as tall as the rows need (every series one bar per row), plus the axis and legend.
-      var rowHeight = data.series.length * 22 + (narrow ? 34 : 16);
+      // Bars across: each row as tall as its bars or its label's lines, whichever is more, plus the
+      // axis and the legend; so no label is skipped for lack of room.
+      var lines = Math.max.apply(null, labels.map(function (label) { return Array.isArray(label) ? label.length : 1; }));
+      var rowHeight = Math.max(data.series.length * 22, lines * 18) + (narrow ? 20 : 14);
       box.style.blockSize = data.labels.length * rowHeight + 90 + "px";
     }
     box.hidden = false;
     new window.Chart(canvas, {
       type: "bar",
       data: {
-        labels: data.labels.map(function (label) { return wrap(label, narrow ? 14 : 28); }),
+        labels: labels,
         datasets: data.series.map(function (series) {
           return { label: series.label, data: series.values, backgroundColor: themeColour(box, series.tone) };
         }),
