@@ -47,6 +47,12 @@ def jpeg(name="gevel.jpg"):
     return SimpleUploadedFile(name, _image("JPEG"), content_type="image/jpeg")
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    """Messages are checked in English here (Dutch is the default); one test checks the Dutch wording."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def fund(kanaleneiland):
     fund = account_get_or_create(coop=kanaleneiland, code=AccountCode.FUND)
@@ -199,6 +205,19 @@ def test_a_file_that_is_not_a_pdf_jpeg_or_png_by_content_is_refused(client, fati
         response.context["form"].errors["documents"]
     )
     assert _state() == before
+
+
+def test_the_refusal_is_in_dutch_for_a_dutch_reader(client, fatima, fund):
+    client.force_login(fatima.user)
+    upload = SimpleUploadedFile("offerte.pdf", b"Dit is tekst.", content_type="application/pdf")
+    response = client.post(
+        reverse("governance:proposal_new", args=["fund_payout"]),
+        {**PAYOUT, "documents": [upload]},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    errors = str(response.context["form"].errors["documents"])
+    assert "Het bestand offerte.pdf is geen PDF-, JPEG- of PNG-bestand. Alleen die kun je toevoegen." in errors
+    assert not Proposal.objects.exists()
 
 
 def test_a_file_above_the_upload_limit_is_refused(client, fatima, fund):
