@@ -78,7 +78,10 @@ def proposal_documents_add(*, proposal: Proposal, files: Sequence[UploadedFile],
     if not files:
         raise GovernanceError({"documents": [_("Choose at least one file.")]})
     with transaction.atomic():
-        proposal = Proposal.objects.select_for_update().select_related("coop", "proposed_by").get(pk=proposal.pk)
+        # of=self: proposed_by may be empty (an outer join), and PostgreSQL locks no row of an outer join.
+        proposal = (
+            Proposal.objects.select_for_update(of=("self",)).select_related("coop", "proposed_by").get(pk=proposal.pk)
+        )
         if proposal.kind != Proposal.Kind.FUND_PAYOUT:
             raise GovernanceError(_("Only a proposal to spend from the fund can have documents."), code="kind")
         if proposal.is_final:

@@ -295,7 +295,10 @@ def _open_locked(proposal: Proposal, *, actor: Any) -> None:
 def proposal_withdraw(*, proposal: Proposal, actor: Any) -> Proposal:
     """The proposer (or the board) withdraws a proposal that is not being voted on. Raises GovernanceError."""
     with transaction.atomic():
-        proposal = Proposal.objects.select_for_update().select_related("coop", "proposed_by").get(pk=proposal.pk)
+        # of=self: proposed_by may be empty (an outer join), and PostgreSQL locks no row of an outer join.
+        proposal = (
+            Proposal.objects.select_for_update(of=("self",)).select_related("coop", "proposed_by").get(pk=proposal.pk)
+        )
         own = proposal.proposed_by is not None and proposal.proposed_by.user_id == actor.pk
         if not own and not _is_board(actor, proposal.coop) and proposal.created_by_id != actor.pk:
             raise GovernanceError(_("Only who made the proposal can withdraw it."), code="not_allowed")
