@@ -25,6 +25,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "governance.committee_drawn": _("Committee drawn by lot"),
     "governance.committee_volunteered": _("Volunteered for the committee"),
     "governance.committee_withdrawn": _("No longer volunteering for the committee"),
+    "governance.documents_added": _("Documents added to a proposal"),
     "governance.fund_payout_approved": _("Payout from the fund decided"),
     "governance.fund_payout_batched": _("Fund payout put in a bank file"),
     "governance.meeting_recorded": _("Decision of the general meeting recorded"),

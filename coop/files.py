@@ -115,6 +115,29 @@ def private_file_response(source: FieldFile | bytes, *, filename: str, content_t
     return response
 
 
+# Documents people may upload, recognised by their first bytes (what a file is, not what it is called).
+PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
+_SIGNATURES = {PDF: b"%PDF-", JPEG: b"\xff\xd8\xff", PNG: b"\x89PNG\r\n\x1a\n"}
+EXTENSIONS = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg"), PNG: (".png",)}
+
+
+def uploaded_file_type(upload: Any, *, allowed: tuple[str, ...] = (PDF, JPEG, PNG)) -> str | None:
+    """The content type of an uploaded file judged by its content, or None.
+
+    None when its first bytes are none of the `allowed` types, or when its name's extension says
+    another type than its content (a PNG called .pdf): both are refused, so a download always
+    opens as what its name promises. The file is read from the start and left at the start.
+    """
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    name = (getattr(upload, "name", "") or "").lower()
+    for content_type in allowed:
+        if head.startswith(_SIGNATURES[content_type]):
+            return content_type if name.endswith(EXTENSIONS[content_type]) else None
+    return None
+
+
 def _path(value: Any) -> Path | None:
     return Path(os.fspath(value)).resolve() if value else None
 

@@ -22,6 +22,9 @@ NOTE_MAX_LENGTH = 2000  # a note or reason: a few sentences, a short paragraph a
 DESCRIPTION_MAX_LENGTH = 5000  # what a job is about: a page of text
 ADDRESS_MAX_LENGTH = 500  # a postal address written out on more than one line
 
+# One uploaded document (minutes of a meeting, a quote or photo with a proposal): a scan of a few pages.
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
 
 def id_is_valid(value: Any) -> bool:
     """True if `value` is a whole number a primary key can hold (1..ID_MAX), as int or digits."""
@@ -39,6 +42,11 @@ def text_too_long_message(*, limit: int, length: int) -> str:
         _("This text is too long: %(length)d characters. Keep it to %(limit)d characters at most.")
         % {"length": length, "limit": limit}
     )
+
+
+def upload_too_large_message() -> str:
+    """The translated refusal of an upload larger than UPLOAD_MAX_BYTES."""
+    return str(_("The file is too large: at most %(mb)d MB.") % {"mb": UPLOAD_MAX_BYTES // (1024 * 1024)})
 
 
 def text_length_errors(texts: dict[str, tuple[str | None, int]]) -> dict[str, list[str]]:

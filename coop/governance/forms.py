@@ -9,10 +9,18 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from coop.governance.models import PURPOSE_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Proposal, Vote
+from coop.governance.models import (
+    PROPOSAL_DOCUMENTS_MAX,
+    PURPOSE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Proposal,
+    Vote,
+)
+from coop.governance.services.documents import documents_check
+from coop.limits import UPLOAD_MAX_BYTES, upload_too_large_message
 from coop.rulebook.forms import RuleValuesForm
 
-MINUTES_MAX_BYTES = 10 * 1024 * 1024  # a technical limit on uploads, not a coop policy
 COUNT_MAX = 1_000_000  # more people than any neighbourhood has: a typo, not a meeting
 
 
@@ -34,6 +42,41 @@ class MotionProposalForm(ProposalTextMixin):
     pass
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's recipe): cleans to a list, empty when none were chosen."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class DocumentsField(MultipleFileField):
+    def __init__(self, *, label: Any = None, required: bool = False, **kwargs: Any) -> None:
+        super().__init__(
+            label=label or _("Documents"),
+            required=required,
+            help_text=_("For example a quote or a photo. PDF, JPEG or PNG, at most %(mb)d MB each, %(n)d in all.")
+            % {"mb": UPLOAD_MAX_BYTES // (1024 * 1024), "n": PROPOSAL_DOCUMENTS_MAX},
+            widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+            **kwargs,
+        )
+
+
+def _clean_documents(files: list[UploadedFile], *, already: int = 0) -> list[UploadedFile]:
+    try:
+        documents_check(files, already=already)
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict.get("documents", exc.messages)) from exc
+    return files
+
+
 class PayoutProposalForm(ProposalTextMixin):
     payout_amount = forms.DecimalField(label=_("Amount in euros"), min_value=0.01, max_digits=12, decimal_places=2)
     payout_purpose = forms.CharField(label=_("What is the money for?"), max_length=PURPOSE_MAX_LENGTH)
@@ -43,8 +86,29 @@ class PayoutProposalForm(ProposalTextMixin):
         help_text=_("The name of the initiative, member or business, as on their bank account."),
     )
     beneficiary_iban = forms.CharField(label=_("Their IBAN"), max_length=34)
+    documents = DocumentsField()
 
     field_order = ["title", "summary", "payout_amount", "payout_purpose", "beneficiary_name", "beneficiary_iban"]
+
+    def clean_documents(self) -> list[UploadedFile]:
+        return _clean_documents(self.cleaned_data["documents"])
+
+
+class DocumentsForm(forms.Form):
+    """More documents for a proposal that already has `already`."""
+
+    # Required for the label; an empty choice still gets our own message (clean_documents).
+    documents = DocumentsField(label=_("Add more documents"), required=True)
+
+    def __init__(self, *args: Any, already: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.already = already
+
+    def clean_documents(self) -> list[UploadedFile]:
+        files = self.cleaned_data["documents"]
+        if not files:
+            raise ValidationError(_("Choose at least one file."))
+        return _clean_documents(files, already=self.already)
 
 
 class VoteForm(forms.Form):
@@ -85,8 +149,8 @@ class MeetingFieldsMixin(forms.Form):
 
     def clean_minutes(self) -> UploadedFile:
         minutes: UploadedFile = self.cleaned_data["minutes"]
-        if minutes.size is not None and minutes.size > MINUTES_MAX_BYTES:
-            raise ValidationError(_("The file is too large: at most 10 MB."))
+        if minutes.size is not None and minutes.size > UPLOAD_MAX_BYTES:
+            raise ValidationError(upload_too_large_message())
         head = minutes.read(5)
         minutes.seek(0)
         if head != b"%PDF-":

@@ -16,6 +16,9 @@ An online vote:
 - closes into one `Tally` (append-only, one per proposal): the counts and the rule values that
   judged them. A proposal is judged by the rules in force when it opened (`rules_version`).
 
+A fund-payout proposal may carry a few `ProposalDocument`s (a quote, a photo, a plan): PDF, JPEG or
+PNG, checked by content, kept in private storage and served only to who may see the proposal.
+
 A general-meeting decision is recorded by one board member (`GeneralMeetingRecord`: meeting date,
 present, represented, tally, minutes) and takes effect only when a second board member confirms it.
 
@@ -24,6 +27,7 @@ Votes are private: only counts leave this app; who voted what is never shown.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -143,6 +147,50 @@ class Proposal(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in self.FINAL
+
+
+# A technical bound, not a coop policy: enough for a quote, a plan and a few photos.
+PROPOSAL_DOCUMENTS_MAX = 5
+DOCUMENT_NAME_MAX_LENGTH = 150
+
+
+def document_path(instance: ProposalDocument, filename: str) -> str:
+    """A random name under the proposal's folder: never the uploader's file name (it is kept in `name`)."""
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[instance.content_type]
+    proposal = instance.proposal
+    return f"governance/{proposal.coop.slug}/proposal-{proposal.number}/{secrets.token_hex(8)}.{extension}"
+
+
+class ProposalDocument(models.Model):
+    """A document that comes with a proposal (a quote, a photo, a plan). Private: see coop.files."""
+
+    class ContentType(models.TextChoices):
+        PDF = "application/pdf", "PDF"
+        JPEG = "image/jpeg", "JPEG"
+        PNG = "image/png", "PNG"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="documents")
+    file = models.FileField(_("file"), upload_to=document_path, storage=private_storage, max_length=200)
+    name = models.CharField(_("file name"), max_length=DOCUMENT_NAME_MAX_LENGTH)
+    content_type = models.CharField(_("type"), max_length=20, choices=ContentType.choices)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["proposal", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(content_type__in=["application/pdf", "image/jpeg", "image/png"]),
+                name="proposal_document_type_valid",
+            ),
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="proposal_document_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal}: {self.name}"
 
 
 class Support(models.Model):

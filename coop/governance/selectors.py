@@ -10,6 +10,7 @@ from django.db.models import Count as DbCount
 from django.db.models import Q, QuerySet, Sum
 from djmoney.money import Money
 
+from coop.charts import Chart, ChartSeries, Tone
 from coop.governance.models import (
     CommitteeDraw,
     CommitteeVolunteer,
@@ -17,6 +18,7 @@ from coop.governance.models import (
     FundPayout,
     GeneralMeetingRecord,
     Proposal,
+    ProposalDocument,
     Proxy,
     Support,
     Vote,
@@ -133,6 +135,10 @@ def support_count(proposal: Proposal) -> int:
 
 def support_given(proposal: Proposal, member: Any) -> bool:
     return member is not None and Support.objects.filter(proposal=proposal, member=member).exists()
+
+
+def proposal_document_list(proposal: Proposal) -> list[ProposalDocument]:
+    return list(ProposalDocument.objects.filter(proposal=proposal).order_by("pk"))
 
 
 def meeting_record_get(proposal: Proposal) -> GeneralMeetingRecord | None:
@@ -271,57 +277,128 @@ def committee_volunteer_count(coop: Cooperative) -> int:
 
 # --- before the vote: the what-if and the fund ---------------------------------------------------------
 @dataclass(frozen=True)
-class WhatIfRow:
-    label: str
-    actual: Money
-    proposed: Money
-    difference: Money
-    bar_actual: int  # percent of the larger of the two, for a plain CSS bar
-    bar_proposed: int
+class SpreadView:
+    """How evenly work went to the members who want it: Gini figures (0 = even) and the bands behind them."""
+
+    members: int
+    actual: Decimal
+    replay_current: Decimal
+    replay_proposed: Decimal
+    change: str  # "more_even", "less_even" or "same": the proposal against the same replay with today's rules
+    unfilled_current: int
+    unfilled_proposed: int
+    figures_chart: Chart
+    bands_chart: Chart
 
 
 @dataclass(frozen=True)
 class WhatIfView:
     what_if: WhatIf
-    rows: list[WhatIfRow]
+    money_chart: Chart | None
     most_affected: list[Money]
     hours: Decimal
+    spread: SpreadView | None
+
+
+def _money_chart(result: dict[str, Any]) -> Chart:
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "member_wage": _("Wages of members"),
+        "employer_costs": _("Employer costs"),
+        "fund_share": _("Neighbourhood fund"),
+        "operating_share": _("Running the coop"),
+        "line_total_net": _("Paid by businesses (without VAT)"),
+    }
+    actual = [Decimal(result["actual"][part]) for part in labels]
+    proposed = [Decimal(result["proposed"][part]) for part in labels]
+    return Chart(
+        key="what-if-money",
+        title=_("Money in those months: now and with the proposal"),
+        row_header=_("Where the money went"),
+        labels=list(labels.values()),
+        series=[
+            ChartSeries(label=_("Now"), values=actual, tone="line"),
+            ChartSeries(label=_("With the proposal"), values=proposed, tone="primary"),
+            ChartSeries(
+                label=_("Difference"), values=[p - a for a, p in zip(actual, proposed, strict=True)], drawn=False
+            ),
+        ],
+        unit="EUR",
+        horizontal=True,
+    )
+
+
+def _spread_view(spread: dict[str, Any]) -> SpreadView:
+    from django.utils.translation import gettext as _
+
+    # Rounded as the page shows them: two figures that look the same are "about the same".
+    gini = {name: Decimal(str(value)).quantize(Decimal("0.01")) for name, value in spread["gini"].items()}
+    if gini["replay_proposed"] < gini["replay_current"]:
+        change = "more_even"
+    elif gini["replay_proposed"] > gini["replay_current"]:
+        change = "less_even"
+    else:
+        change = "same"
+    names = {
+        "actual": _("What really happened"),
+        "replay_current": _("Replayed with today's rules"),
+        "replay_proposed": _("Replayed with the proposal"),
+    }
+    tones: dict[str, Tone] = {"actual": "line", "replay_current": "muted", "replay_proposed": "primary"}
+    figures_chart = Chart(
+        key="what-if-spread",
+        title=_("How evenly the work was spread (0 = completely even, 1 = completely uneven)"),
+        row_header=_("Which hours"),
+        labels=list(names.values()),
+        series=[ChartSeries(label=_("Spread figure"), values=[gini[name] for name in names], tone="primary")],
+        unit="figure",
+        horizontal=True,
+        max_value=1,
+    )
+    bands_chart = Chart(
+        key="what-if-bands",
+        title=_("Members who want work, by how much of their hours they got"),
+        row_header=_("Got"),
+        labels=[
+            _("No work"),
+            _("Less than half of their hours"),
+            _("Half or more"),
+            _("All their hours or more"),
+        ],
+        series=[
+            ChartSeries(label=label, values=list(spread["bands"][name]), tone=tones[name])
+            for name, label in names.items()
+        ],
+        unit="count",
+        horizontal=True,
+    )
+    return SpreadView(
+        members=spread["members"],
+        actual=gini["actual"],
+        replay_current=gini["replay_current"],
+        replay_proposed=gini["replay_proposed"],
+        change=change,
+        unfilled_current=spread["unfilled_current"],
+        unfilled_proposed=spread["unfilled_proposed"],
+        figures_chart=figures_chart,
+        bands_chart=bands_chart,
+    )
 
 
 def what_if_view(proposal: Proposal) -> WhatIfView | None:
-    from django.utils.translation import gettext as _
-
     what_if = WhatIf.objects.filter(proposal=proposal).first()
     if what_if is None:
         return None
-    rows: list[WhatIfRow] = []
     result = what_if.result or {}
-    if what_if.status == WhatIf.Status.DONE:
-        labels = {
-            "member_wage": _("Wages of members"),
-            "employer_costs": _("Employer costs"),
-            "fund_share": _("Neighbourhood fund"),
-            "operating_share": _("Running the coop"),
-            "line_total_net": _("Paid by businesses (without VAT)"),
-        }
-        for part, label in labels.items():
-            actual, proposed = Decimal(result["actual"][part]), Decimal(result["proposed"][part])
-            top = max(abs(actual), abs(proposed), Decimal(1))
-            rows.append(
-                WhatIfRow(
-                    label=label,
-                    actual=eur(actual),
-                    proposed=eur(proposed),
-                    difference=eur(proposed - actual),
-                    bar_actual=int(abs(actual) * 100 / top),
-                    bar_proposed=int(abs(proposed) * 100 / top),
-                )
-            )
+    done = what_if.status == WhatIf.Status.DONE
     return WhatIfView(
         what_if=what_if,
-        rows=rows,
+        money_chart=_money_chart(result) if done else None,
         most_affected=[eur(Decimal(d)) for d in result.get("most_affected", []) if Decimal(d) != 0],
         hours=Decimal(result.get("hours", "0")),
+        # A what-if computed before the spread of work was part of it has no "spread".
+        spread=_spread_view(result["spread"]) if done and "spread" in result else None,
     )
 
 

@@ -22,4 +22,6 @@ urlpatterns = [
     path("decisions/<int:number>/confirm/", views.proposal_confirm, name="proposal_confirm"),
     path("decisions/<int:number>/paper/", views.proposal_paper_ballot, name="proposal_paper_ballot"),
     path("decisions/<int:number>/minutes/", views.meeting_minutes, name="meeting_minutes"),
+    path("decisions/<int:number>/documents/", views.proposal_documents_add, name="proposal_documents_add"),
+    path("decisions/<int:number>/documents/<int:document_id>/", views.proposal_document, name="proposal_document"),
 ]

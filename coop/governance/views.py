@@ -17,7 +17,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from coop.files import private_file_response
@@ -26,6 +28,7 @@ from coop.governance.forms import (
     PROPOSAL_FORMS,
     CommitteeAnnounceForm,
     CommitteeDrawForm,
+    DocumentsForm,
     MeetingMotionForm,
     MeetingRuleChangeForm,
     PaperBallotForm,
@@ -130,7 +133,7 @@ def proposal_new(request: HttpRequest, kind: str) -> HttpResponse:
     form_class = PROPOSAL_FORMS[kind]
     _version, current = rule_values(seat.coop)
     extra: dict[str, Any] = {"coop": seat.coop, "current": current} if kind == Proposal.Kind.RULE_CHANGE else {}
-    form = form_class(request.POST or None, **extra)
+    form = form_class(request.POST or None, request.FILES or None, **extra)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -148,6 +151,7 @@ def proposal_new(request: HttpRequest, kind: str) -> HttpResponse:
                 payout_purpose=data.get("payout_purpose", ""),
                 beneficiary_name=data.get("beneficiary_name", ""),
                 beneficiary_iban=data.get("beneficiary_iban", ""),
+                documents=data.get("documents") or (),
             )
         except ValidationError as exc:
             form_add_service_error(form, exc)
@@ -202,8 +206,54 @@ def proposal_detail(request: HttpRequest, number: int) -> HttpResponse:
             "is_proposer": seat.member is not None and proposal.proposed_by_id == seat.member.pk,
             "what_if": selectors.what_if_view(proposal),
             "fund": selectors.fund_view(proposal),
+            "documents": selectors.proposal_document_list(proposal),
+            "documents_form": DocumentsForm() if _may_add_documents(seat, proposal, request.user) else None,
         },
     )
+
+
+def _may_add_documents(seat: Seat, proposal: Proposal, user: Any) -> bool:
+    """Only to show the form: the service decides (and says why not)."""
+    if proposal.kind != Proposal.Kind.FUND_PAYOUT or proposal.is_final:
+        return False
+    if proposal.proposed_by_id is not None:
+        return seat.member is not None and proposal.proposed_by_id == seat.member.pk
+    return proposal.created_by_id == user.pk
+
+
+@login_required
+@require_POST
+def proposal_documents_add(request: HttpRequest, number: int) -> HttpResponse:
+    seat = _seat(request)
+    proposal = _proposal(seat, number)
+    form = DocumentsForm(request.POST, request.FILES, already=len(selectors.proposal_document_list(proposal)))
+    if form.is_valid():
+        try:
+            added = services.proposal_documents_add(
+                proposal=proposal, files=form.cleaned_data["documents"], actor=request.user
+            )
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                ngettext("%(n)d document added.", "%(n)d documents added.", len(added)) % {"n": len(added)},
+            )
+            return redirect("governance:proposal_detail", number=number)
+    for message in (m for errors in form.errors.values() for m in errors):
+        messages.error(request, str(message))
+    return redirect(f"{reverse('governance:proposal_detail', args=[number])}#documents")
+
+
+@login_required
+def proposal_document(request: HttpRequest, number: int, document_id: int) -> HttpResponseBase:
+    """One document of a proposal, for whoever may see the proposal (its coop's members and staff)."""
+    seat = _seat(request)
+    proposal = _proposal(seat, number)
+    document = next((d for d in selectors.proposal_document_list(proposal) if d.pk == document_id), None)
+    if document is None:
+        raise Http404
+    return private_file_response(document.file, filename=document.name, content_type=document.content_type)
 
 
 def _act(request: HttpRequest, number: int, action: Any, success: str) -> HttpResponse:

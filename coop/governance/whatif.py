@@ -6,6 +6,10 @@ proposed values as if they had counted from the start of the window (`Rulebook.w
 The sums say what members would have earned, what the fund and the operating account would have
 received, and which jobs' rates would no longer cover the new minimum. Amounts only, never a name:
 members are shown by how much their pay would change, not who they are.
+
+The same hours also go through the real matching code again, under the current and the proposed
+rules, to show how evenly the work would have been spread across the members who want work
+(coop.governance.work_spread: a Gini coefficient, one weekly round at a time).
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from coop.audit import audit_record
+from coop.governance import work_spread
 from coop.governance.models import Proposal, WhatIf
 from coop.money import to_decimal
 from coop.rulebook.book import Rulebook
@@ -31,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 WINDOW_DAYS = 91  # "the last 3 months" of the issue: a fixed window of the what-if, not a coop policy
 PROGRESS_EVERY = 200  # entries between progress updates
+# Share of the progress bar for the money replay; the two matching replays share the rest.
+MONEY_PROGRESS = 50
 MOST_AFFECTED = 5
 
 PARTS = ("member_wage", "employer_costs", "fund_share", "operating_share", "line_total_net")
@@ -125,7 +133,8 @@ def _compute(proposal: Proposal, what_if: WhatIf, *, today: dt.date | None) -> W
         members_paid.add(member_id)
         per_member[member_id] += to_decimal(proposed.member_wage) - to_decimal(actual.member_wage)
         if index % PROGRESS_EVERY == 0:
-            WhatIf.objects.filter(pk=what_if.pk).update(progress=min(99, index * 100 // max(len(entries), 1)))
+            WhatIf.objects.filter(pk=what_if.pk).update(progress=index * MONEY_PROGRESS // max(len(entries), 1))
+    spread = _spread(proposal, what_if, entries, actual_rules=actual_rules, proposed_rules=proposed_rules)
     changes = sorted(per_member.values(), key=lambda d: (-abs(d), d))[:MOST_AFFECTED]
     result: dict[str, Any] = {
         "entries": len(entries),
@@ -136,6 +145,7 @@ def _compute(proposal: Proposal, what_if: WhatIf, *, today: dt.date | None) -> W
         "difference": {part: str(totals["proposed"][part] - totals["actual"][part]) for part in PARTS},
         "most_affected": [str(d) for d in changes],
         "jobs_rate_too_low": len(not_covered),
+        "spread": spread,
     }
     with transaction.atomic():
         what_if = WhatIf.objects.select_for_update().get(pk=what_if.pk)
@@ -152,3 +162,39 @@ def _compute(proposal: Proposal, what_if: WhatIf, *, today: dt.date | None) -> W
             data={"entries": len(entries), "period": [start, end]},
         )
     return what_if
+
+
+def _spread(
+    proposal: Proposal, what_if: WhatIf, entries: list[HourEntry], *, actual_rules: Rulebook, proposed_rules: Rulebook
+) -> dict[str, Any]:
+    """The spread of work: as it went, and replayed by matching under the current and the proposed rules."""
+    seats = work_spread.seats_load(entries)
+    wanting = work_spread.members_wanting_work(proposal.coop)
+    weeks = Fraction(WINDOW_DAYS, 7)
+    rounds = 2 * len({work_spread.week_of(shift.date) for shift in seats.shifts})
+    done = 0
+
+    def on_week() -> None:
+        nonlocal done
+        done += 1
+        progress = MONEY_PROGRESS + done * (99 - MONEY_PROGRESS) // max(rounds, 1)
+        WhatIf.objects.filter(pk=what_if.pk).update(progress=progress)
+
+    current = work_spread.matching_replay(coop=proposal.coop, rules=actual_rules, seats=seats, on_week=on_week)
+    proposed = work_spread.matching_replay(coop=proposal.coop, rules=proposed_rules, seats=seats, on_week=on_week)
+    figures = {
+        "actual": seats.actual_hours,
+        "replay_current": current.hours,
+        "replay_proposed": proposed.hours,
+    }
+    return {
+        "members": len(wanting),
+        "weeks": str(weeks),
+        "seats": current.seats,
+        "unfilled_current": current.unfilled,
+        "unfilled_proposed": proposed.unfilled,
+        "gini": {
+            name: round(work_spread.spread_figure(hours, wanting, weeks=weeks), 4) for name, hours in figures.items()
+        },
+        "bands": {name: work_spread.spread_bands(hours, wanting, weeks=weeks) for name, hours in figures.items()},
+    }

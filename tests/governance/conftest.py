@@ -11,6 +11,7 @@ from coop.governance.models import Proposal
 from coop.governance.services import proposal_create
 from members.models import Role
 from tests.factories import ActiveMemberFactory, UserFactory, staff_user
+from tests.invoicing.factories import approved_hours
 
 
 @pytest.fixture
@@ -47,3 +48,28 @@ def fund_share_vote(kanaleneiland, voters):
         changes={"fund_share_percent": "45.00"},
         effective_from=start_in(30),
     )
+
+
+@pytest.fixture
+def worked(kanaleneiland, bakery, voters):
+    """Approved hours of three members on days in the last three months."""
+    today = timezone.localdate()
+    return [
+        approved_hours(coop=kanaleneiland, business=bakery.business, member=member, day=today - dt.timedelta(days=days))
+        for member, days in zip(voters[:3], (10, 40, 70), strict=True)
+    ]
+
+
+def rule_change_with_what_if(coop, member, changes, django_capture_on_commit_callbacks):
+    """A rule-change proposal by `member`; its what-if task runs (eagerly) after commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return proposal_create(
+            coop=coop,
+            actor=member.user,
+            member=member,
+            kind=Proposal.Kind.RULE_CHANGE,
+            title="More for the fund and for cleaners",
+            summary="Fund 60 %, cleaning EUR 16.",
+            changes=changes,
+            effective_from=start_in(30),
+        )

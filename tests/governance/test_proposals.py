@@ -5,7 +5,7 @@ from django.utils import translation
 
 from coop.governance.exceptions import GovernanceError
 from coop.governance.models import Proposal
-from coop.governance.services import proposal_create, proposal_support
+from coop.governance.services import proposal_create, proposal_support, proposal_withdraw
 from coop.ledger.models import AccountCode
 from coop.ledger.services import Leg, account_get_or_create, ledger_post
 from coop.models import AuditEvent
@@ -137,3 +137,12 @@ def test_with_a_support_rule_the_vote_opens_after_enough_members_support(kanalen
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.OPEN
     assert proposal.electors.count() == len(voters)
+
+
+def test_the_proposer_withdraws_a_proposal_that_collects_support(fund_share_vote, voters):
+    # Also on PostgreSQL: the lock must not reach the (outer-joined) proposer row.
+    Proposal.objects.filter(pk=fund_share_vote.pk).update(status=Proposal.Status.SUPPORT)
+    fund_share_vote.refresh_from_db()
+    proposal_withdraw(proposal=fund_share_vote, actor=voters[0].user)
+    fund_share_vote.refresh_from_db()
+    assert fund_share_vote.status == Proposal.Status.WITHDRAWN

@@ -8,42 +8,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coop.governance.models import Proposal, WhatIf
-from coop.governance.services import proposal_create
 from coop.governance.whatif import what_if_compute
 from coop.rulebook.models import RuleValue, RuleVersion
 from invoicing.models import Invoice
 from invoicing.services.invoices import invoice_run
 from tests.factories import rule_version_decided
-from tests.governance.conftest import start_in
-from tests.invoicing.factories import approved_hours
+from tests.governance.conftest import rule_change_with_what_if
 
 pytestmark = pytest.mark.django_db
 
 CHANGES = {"fund_share_percent": "60.00", "member_wage_hourly": {"cleaning": "16.00"}}
 
 
-@pytest.fixture
-def worked(kanaleneiland, bakery, voters):
-    """Approved hours of three members on days in the last three months."""
-    today = timezone.localdate()
-    return [
-        approved_hours(coop=kanaleneiland, business=bakery.business, member=member, day=today - dt.timedelta(days=days))
-        for member, days in zip(voters[:3], (10, 40, 70), strict=True)
-    ]
-
-
 def _proposal(coop, member, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):  # the task runs (eagerly) after commit
-        return proposal_create(
-            coop=coop,
-            actor=member.user,
-            member=member,
-            kind=Proposal.Kind.RULE_CHANGE,
-            title="More for the fund and for cleaners",
-            summary="Fund 60 %, cleaning EUR 16.",
-            changes=CHANGES,
-            effective_from=start_in(30),
-        )
+    return rule_change_with_what_if(coop, member, CHANGES, django_capture_on_commit_callbacks)
 
 
 def test_the_what_if_is_computed_by_a_task_after_the_proposal_is_made(

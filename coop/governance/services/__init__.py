@@ -2,6 +2,7 @@
 
 from coop.governance.services.closing import proposal_close, tally_record
 from coop.governance.services.committee import committee_draw_announce, committee_draw_perform, committee_volunteer
+from coop.governance.services.documents import documents_check, proposal_documents_add
 from coop.governance.services.fund import fund_payout_batch_prepare
 from coop.governance.services.meetings import general_meeting_confirm, general_meeting_record
 from coop.governance.services.proposals import (
@@ -19,11 +20,13 @@ __all__ = [
     "committee_draw_announce",
     "committee_draw_perform",
     "committee_volunteer",
+    "documents_check",
     "fund_payout_batch_prepare",
     "general_meeting_confirm",
     "general_meeting_record",
     "proposal_close",
     "proposal_create",
+    "proposal_documents_add",
     "proposal_rules",
     "proposal_support",
     "proposal_thresholds",

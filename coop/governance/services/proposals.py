@@ -7,9 +7,11 @@ the status transitions (each with its audit row), who is board or a voting membe
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -27,6 +29,7 @@ from coop.governance.selectors import (
     committee_in_office,
     fund_available,
 )
+from coop.governance.services.documents import documents_check, documents_store
 from coop.governance.whatif import what_if_queue
 from coop.models import Cooperative
 from coop.money import eur
@@ -128,12 +131,14 @@ def proposal_create(
     beneficiary_name: str = "",
     beneficiary_iban: str = "",
     hide_results: bool = False,
+    documents: Sequence[UploadedFile] = (),
 ) -> Proposal:
     """Make a proposal of a member (or of the board, `member` None and `actor` a board member).
 
-    A board proposal, or one that needs no support, opens for voting at once. Raises
-    GovernanceError / RulebookError / ValidationError for a suspended or foreign member, a rule value
-    out of bounds or below the law, a start date in the past, or a payout above the available fund.
+    A board proposal, or one that needs no support, opens for voting at once. A fund payout may
+    come with documents. Raises GovernanceError / RulebookError / ValidationError for a suspended or
+    foreign member, a rule value out of bounds or below the law, a start date in the past, a payout
+    above the available fund, or a document that is not allowed (documents_check).
     """
     title = (title or "").strip()
     summary = (summary or "").strip()
@@ -199,6 +204,9 @@ def proposal_create(
         )
     elif kind != Proposal.Kind.MOTION:
         raise GovernanceError(_("Choose what kind of proposal this is."), code="kind")
+    if documents and kind != Proposal.Kind.FUND_PAYOUT:
+        raise GovernanceError(_("Only a proposal to spend from the fund can have documents."), code="kind")
+    document_types = documents_check(documents)
     support_needed = values["proposal_signatures_needed"] if member is not None else 0
     with transaction.atomic():
         Cooperative.objects.select_for_update().get(pk=coop.pk)
@@ -226,6 +234,8 @@ def proposal_create(
             on_behalf_of=member.user if member is not None and member.user_id != actor.pk else None,
             data={"kind": kind, "body": body, "changes": changes or {}, "rules_version": version.number},
         )
+        if documents:
+            documents_store(proposal, documents, document_types, actor=actor)
         if support_needed == 0:
             _open_locked(proposal, actor=actor)
         what_if_queue(proposal=proposal)
@@ -285,7 +295,10 @@ def _open_locked(proposal: Proposal, *, actor: Any) -> None:
 def proposal_withdraw(*, proposal: Proposal, actor: Any) -> Proposal:
     """The proposer (or the board) withdraws a proposal that is not being voted on. Raises GovernanceError."""
     with transaction.atomic():
-        proposal = Proposal.objects.select_for_update().select_related("coop", "proposed_by").get(pk=proposal.pk)
+        # of=self: proposed_by may be empty (an outer join), and PostgreSQL locks no row of an outer join.
+        proposal = (
+            Proposal.objects.select_for_update(of=("self",)).select_related("coop", "proposed_by").get(pk=proposal.pk)
+        )
         own = proposal.proposed_by is not None and proposal.proposed_by.user_id == actor.pk
         if not own and not _is_board(actor, proposal.coop) and proposal.created_by_id != actor.pk:
             raise GovernanceError(_("Only who made the proposal can withdraw it."), code="not_allowed")
