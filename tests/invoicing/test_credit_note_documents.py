@@ -226,3 +226,15 @@ def test_full_credit_note_prints_hours_rate_trade_name_and_postcodes_like_the_in
         ("3,50", "30,00", "105,00"),
     ]
     assert "Bakkerij De Zoete Inval" in " ".join(invoice_text.split())
+
+
+def test_credit_note_page_shows_hours_and_rate_per_line_and_what_an_amount_does(
+    english, invoice_at_23_50, coordinator
+):
+    from django.urls import reverse
+
+    english.force_login(coordinator)
+    page = english.get(reverse("office_credit_note_create", args=[invoice_at_23_50.pk])).content.decode()
+    assert "4.00 h × €23.50" in page
+    assert "At most €94.00 (excluding VAT)." in page
+    assert "Any other amount is a price correction" in page
