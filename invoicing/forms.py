@@ -60,7 +60,8 @@ class CreditNoteForm(forms.Form):
                 min_value=Decimal(0),
                 max_digits=12,
                 decimal_places=2,
-                help_text=_("At most %(left)s (excluding VAT).") % {"left": format_money(left.get(line.pk, Decimal(0)))},
+                help_text=_("At most %(left)s (excluding VAT).")
+                % {"left": format_money(left.get(line.pk, Decimal(0)))},
                 widget=forms.NumberInput(attrs={"class": "utrecht-textbox", "step": "0.01", "inputmode": "decimal"}),
             )
 
@@ -81,7 +82,7 @@ class CreditNoteForm(forms.Form):
                     self.add_error(
                         f"line_{line.pk}",
                         _("You cannot credit more than was invoiced: %(left)s is left on this line.")
-                        % {"left": self.left.get(line.pk, Decimal(0))},
+                        % {"left": format_money(self.left.get(line.pk, Decimal(0)))},
                     )
         return data
 
