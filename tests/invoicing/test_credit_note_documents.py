@@ -228,9 +228,7 @@ def test_full_credit_note_prints_hours_rate_trade_name_and_postcodes_like_the_in
     assert "Bakkerij De Zoete Inval" in " ".join(invoice_text.split())
 
 
-def test_credit_note_page_shows_hours_and_rate_per_line_and_what_an_amount_does(
-    english, invoice_at_23_50, coordinator
-):
+def test_credit_note_page_shows_hours_and_rate_per_line_and_what_an_amount_does(english, invoice_at_23_50, coordinator):
     from django.urls import reverse
 
     english.force_login(coordinator)
