@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> None:
             pipeline_cpu += time.process_time() - c
             # The same HTML the pipeline rendered (built outside the timer).
             with translation.override("nl"):
-                html = render_to_string("invoicing/invoice_pdf.html", invoice_pdf_context(rendered))
+                html = render_to_string("invoicing/document_pdf.html", invoice_pdf_context(rendered))
             t, c = time.perf_counter(), time.process_time()
             content = bare(html)
             bare_s += time.perf_counter() - t

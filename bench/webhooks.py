@@ -1,10 +1,12 @@
 """Benchmark of the Stripe webhook endpoint: the real endpoint, gunicorn with 2 worker processes, PostgreSQL.
 
-    python -m bench.webhooks [--events 10000] [--workers 2] [--threads 4] [--clients 8] [--max-seconds 600] [--keep]
+    python -m bench.webhooks [--events 10000] [--workers 2] [--threads 4] [--clients 8] [--max-seconds 600]
+                             [--database wk_bench_webhooks] [--broker-url memory://] [--keep]
 
 Builds a throwaway database (default wk_bench_webhooks), fills it with one coop and issued
-invoices (with their receivable postings), starts `gunicorn coop.wsgi` on a free 127.0.0.1 port,
-and replays `--events` signed webhooks at it from several client threads:
+invoices (with their receivable postings), starts `gunicorn coop.wsgi` (with bench.settings) on a free 127.0.0.1 port,
+and replays `--events` signed webhooks at it from several client threads, twice: first at the
+floor, then at the real endpoint.
 
 - per invoice a checkout.session.completed and a payment_intent.succeeded for the SAME payment
   intent (two events that each record the payment if they come first);
@@ -13,10 +15,17 @@ and replays `--events` signed webhooks at it from several client threads:
 - 30 % of all deliveries are duplicates of earlier events (same event id), shuffled;
 - 1 % are forged: paid events for "bait" invoices, signed with a wrong secret.
 
+The floor (bench/urls.py, served only by this bench's server through bench/settings.py) is a bare
+view on the same server and database that verifies the signature and inserts one row per event.
+Both runs get the same deliveries from the same clients, so `ratio` = floor rate / real rate says
+what the real endpoint's own work costs, and does not drift with the machine's load as the
+absolute `events_per_s` does. Target: `ratio` <= 2.
+
 Afterwards it checks the database: `double_credits` (invoices whose receivable went below zero or
 were paid more than owed, plus payment intents with more than one payment), `lost_payments`
 (invoices with a genuine paid event whose receivable is not zero), `forged_accepted` (forged
-events stored or bait invoices paid). Prints one JSON line. The run is bounded (`--max-seconds`)
+events stored or bait invoices paid). Prints one JSON line with `events_per_s`,
+`floor_events_per_s` and `ratio` among the checks. The run is bounded (`--max-seconds`)
 and stops gunicorn and drops the database by itself.
 """
 
@@ -226,14 +235,23 @@ def build_events(
     return deliveries, genuine_paid, bait_ids
 
 
+REAL_PATH = "/payments/webhooks/stripe/kanaleneiland/"
+FLOOR_PATH = "/payments/webhooks/bench-floor/kanaleneiland/"
+
+
 def send_all(
-    port: int, deliveries: list[tuple[dict[str, Any], bool]], secret: str, *, clients: int, deadline: float
+    port: int,
+    deliveries: list[tuple[dict[str, Any], bool]],
+    secret: str,
+    *,
+    clients: int,
+    deadline: float,
+    path: str = REAL_PATH,
 ) -> tuple[float, dict[int, int]]:
-    """POST every delivery from `clients` keep-alive connections; returns (seconds, status counts)."""
+    """POST every delivery to `path` from `clients` keep-alive connections; returns (seconds, status counts)."""
     from coop.demo.stripe_fake.app import sign_payload
 
     payloads = [(json.dumps(ev), forged) for ev, forged in deliveries]
-    path = "/payments/webhooks/stripe/kanaleneiland/"
     counts: dict[int, int] = {}
     lock = threading.Lock()
     cursor = iter(range(len(payloads)))
@@ -276,6 +294,31 @@ def send_all(
     return time.monotonic() - start, counts
 
 
+def _warmup_events(count: int) -> list[tuple[dict[str, Any], bool]]:
+    """Signed events for the floor only (ids evt_warm_*), not counted anywhere."""
+    now = int(time.time())
+    return [
+        (
+            {
+                "id": f"evt_warm_{i}",
+                "object": "event",
+                "type": "payment_intent.created",
+                "created": now,
+                "data": {"object": _obj("payment_intent", id=f"pi_warm_{i}", amount=100, currency="eur")},
+            },
+            False,
+        )
+        for i in range(count)
+    ]
+
+
+def _purge_queued_tasks(broker_url: str) -> None:
+    """Drop the fee lookups the run queued on a Redis broker: no worker of this bench runs them."""
+    from celery import Celery
+
+    Celery("bench-webhooks-purge", broker=broker_url).control.purge()
+
+
 def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -299,6 +342,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--max-seconds", type=float, default=600)
     parser.add_argument("--database", default="wk_bench_webhooks")
+    parser.add_argument(
+        "--broker-url",
+        default="memory://",
+        help="Celery broker of the server (after-commit fee lookups are queued there, never run); "
+        "a Redis URL is purged of them afterwards",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     started = time.monotonic()
@@ -310,7 +359,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "coop.settings",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "CELERY_BROKER_URL": "memory://",  # after-commit fee lookups are queued, not run, in this bench
+        "CELERY_BROKER_URL": args.broker_url,  # after-commit fee lookups are queued, not run, in this bench
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "LOG_LEVEL": "ERROR",
         "STRIPE_API_BASE": "http://127.0.0.1:9",
@@ -337,6 +386,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from django.db import transaction
 
+    from bench.urls import FLOOR_TABLE, FLOOR_TABLE_SQL
     from coop.models import Cooperative
     from invoicing.payments.services import stripe_account_set
 
@@ -346,6 +396,7 @@ def main() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
+        cursor.execute(FLOOR_TABLE_SQL)
         # Fresh statistics, as a live database has them (autovacuum would get there a minute into the
         # run): without them the planner takes the just-filled tables for empty and picks poor indexes.
         cursor.execute("ANALYZE")
@@ -364,6 +415,8 @@ def main() -> None:
 
     port = _free_port()
     log = tempfile.NamedTemporaryFile(prefix="bench-webhooks-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
+    # The server runs the bench settings: production URLs plus the floor view (bench/urls.py).
+    server_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_FLOOR_WEBHOOK_SECRET": secret}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -386,14 +439,28 @@ def main() -> None:
             "60",
         ],
         cwd=ROOT,
-        env=env,
+        env=server_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     try:
         _wait_ready(port, proc)
-        seconds, counts = send_all(port, deliveries, secret, clients=args.clients, deadline=started + args.max_seconds)
+        deadline = started + args.max_seconds
+        # Warm-up at the floor (its own event ids): every worker process has loaded Django, opened its
+        # database connection and verified a signature before anything is timed.
+        send_all(
+            port,
+            _warmup_events(args.clients * args.threads * 4),
+            secret,
+            clients=args.clients,
+            deadline=deadline,
+            path=FLOOR_PATH,
+        )
+        floor_seconds, floor_counts = send_all(
+            port, deliveries, secret, clients=args.clients, deadline=deadline, path=FLOOR_PATH
+        )
+        seconds, counts = send_all(port, deliveries, secret, clients=args.clients, deadline=deadline)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -416,9 +483,19 @@ def main() -> None:
         + Payment.objects.filter(invoice_id__in=bait_ids).count()
     )
     sent = sum(counts.values())
+    floor_sent = sum(floor_counts.values())
+    events_per_s = sent / seconds if seconds else 0.0
+    floor_events_per_s = floor_sent / floor_seconds if floor_seconds else 0.0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {FLOOR_TABLE} WHERE stripe_event_id NOT LIKE %s", ["evt_warm_%"])  # noqa: S608
+        floor_rows = cursor.fetchone()[0]
     result = {
         "events": sent,
-        "events_per_s": round(sent / seconds, 1) if seconds else 0,
+        "events_per_s": round(events_per_s, 1),
+        "floor_events_per_s": round(floor_events_per_s, 1),
+        # How many times the floor's rate the real endpoint's is below: the real endpoint's own cost.
+        "ratio": round(floor_events_per_s / events_per_s, 2) if events_per_s else None,
+        "ratio_target": 2,
         "double_credits": len(report.double_credited) + len(report.intents_paid_twice),
         "lost_payments": lost,
         "forged_accepted": forged_accepted,
@@ -427,12 +504,17 @@ def main() -> None:
         "threads_per_worker": args.threads,
         "clients": args.clients,
         "status_counts": {str(k): v for k, v in sorted(counts.items())},
+        "floor_seconds": round(floor_seconds, 2),
+        "floor_status_counts": {str(k): v for k, v in sorted(floor_counts.items())},
+        "floor_rows": floor_rows,
         "payments": len(paid_ids),
         "invoices_paid_expected": len(genuine_paid),
-        "complete": sent == len(deliveries),
+        "complete": sent == len(deliveries) and floor_sent == len(deliveries),
         "total_seconds": round(time.monotonic() - started, 1),
     }
     connections.close_all()
+    if args.broker_url.startswith("redis"):
+        _purge_queued_tasks(args.broker_url)
     if not args.keep:
         throwaway_database(args.database, BASE_URL, drop_only=True)
     print(json.dumps(result))

@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from coop.templatetags.money import format_money
 from invoicing.models import InvoiceLine
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "utrecht-textbox"}, format="%Y-%m-%d")
@@ -47,18 +48,20 @@ class CreditNoteForm(forms.Form):
         self.left = left
         for line in lines:
             self.fields[f"line_{line.pk}"] = forms.DecimalField(
-                label=_("Line %(pos)s: %(date)s, %(who)s, %(hours)s h")
+                label=_("Line %(pos)s: %(date)s, %(who)s, %(hours)s h × %(rate)s")
                 % {
                     "pos": line.position,
                     "date": line.work_date.strftime("%d-%m-%Y"),
                     "who": line.member_first_name,
-                    "hours": line.hours,
+                    "hours": formats.localize(line.hours),
+                    "rate": format_money(line.hourly_rate),
                 },
                 required=False,
                 min_value=Decimal(0),
                 max_digits=12,
                 decimal_places=2,
-                help_text=_("At most %(left)s (excluding VAT).") % {"left": left.get(line.pk, Decimal(0))},
+                help_text=_("At most %(left)s (excluding VAT).")
+                % {"left": format_money(left.get(line.pk, Decimal(0)))},
                 widget=forms.NumberInput(attrs={"class": "utrecht-textbox", "step": "0.01", "inputmode": "decimal"}),
             )
 
@@ -79,7 +82,7 @@ class CreditNoteForm(forms.Form):
                     self.add_error(
                         f"line_{line.pk}",
                         _("You cannot credit more than was invoiced: %(left)s is left on this line.")
-                        % {"left": self.left.get(line.pk, Decimal(0))},
+                        % {"left": format_money(self.left.get(line.pk, Decimal(0)))},
                     )
         return data
 

@@ -15,6 +15,7 @@ from djmoney.money import Money
 
 from coop.models import Cooperative
 from coop.money import eur, to_decimal
+from invoicing.documents import credit_note_rows, invoice_rows
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 from jobs.hours.selectors import hour_entries_billable
 from jobs.models import HourEntry
@@ -165,11 +166,17 @@ def invoice_pdf_context(invoice: Invoice, *, lines: list[InvoiceLine] | None = N
     if lines is None:
         lines = invoice_lines(invoice, with_rule_versions=False)
     return {
+        "kind": "invoice",
+        "document": invoice,
         "invoice": invoice,
         "seller": invoice.seller,
         "buyer": invoice.buyer,
         "lines": lines,
+        "rows": invoice_rows(lines),
         "vat_breakdown": [{**row, "net": eur(row["net"]), "vat": eur(row["vat"])} for row in invoice.vat_breakdown],
+        "total_net": invoice.total_net,
+        "total_vat": invoice.total_vat,
+        "total_gross": invoice.total_gross,
         "trail": trail_totals(lines),
         # One VAT rate (the usual case): the PDF states it once instead of a column per line.
         "several_rates": len(invoice.vat_breakdown) > 1,
@@ -207,14 +214,23 @@ def credit_note_get_for_coop(*, coop: Cooperative, credit_note_id: int) -> Credi
     return credit_note_list_for_coop(coop=coop).filter(pk=credit_note_id).first()
 
 
-def credit_note_document_context(credit_note: CreditNote) -> dict[str, Any]:
+def credit_note_pdf_context(credit_note: CreditNote) -> dict[str, Any]:
+    """What the credit note PDF shows (the invoice's template): its frozen snapshot, amounts negative."""
     lines = list(credit_note.lines.select_related("invoice_line").order_by("id"))
     return {
-        "credit_note": credit_note,
+        "kind": "credit_note",
+        "document": credit_note,
         "seller": credit_note.seller,
         "buyer": credit_note.buyer,
-        "lines": lines,
-        "vat_breakdown": [{**row, "net": eur(row["net"]), "vat": eur(row["vat"])} for row in credit_note.vat_breakdown],
+        "rows": credit_note_rows(lines),
+        "vat_breakdown": [
+            {**row, "net": eur(-Decimal(row["net"])), "vat": eur(-Decimal(row["vat"]))}
+            for row in credit_note.vat_breakdown
+        ],
+        "total_net": eur(-to_decimal(credit_note.total_net)),
+        "total_vat": eur(-to_decimal(credit_note.total_vat)),
+        "total_gross": eur(-to_decimal(credit_note.total_gross)),
+        "several_rates": len(credit_note.vat_breakdown) > 1,
     }
 
 

@@ -3,11 +3,15 @@
 The debtor is the COOP (its own name, IBAN and BIC): each coop is its own legal body with its own
 bank account. sepaxml validates the XML against the pain.001.001.03 schema it ships (the same
 file as the ISO 20022 original) when exporting; an invalid file raises, it is never stored.
+
+The group header's MsgId is the caller's id for the batch, not sepaxml's random one: the bank
+reports on a file by that id, and the office must find the batch from it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from schwifty import IBAN
@@ -15,6 +19,8 @@ from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaTransfer
 
 SCHEMA = "pain.001.001.03"
+# MsgId is Max35Text in the schema; SEPA (EPC) allows only these characters in identifiers.
+MESSAGE_ID = re.compile(r"[A-Za-z0-9/\-?:().,'+ ]{1,35}")
 
 
 class SepaError(Exception):
@@ -55,15 +61,30 @@ def bic_for_iban(iban: str) -> str:
     return str(bic) if bic else ""
 
 
+class _Transfer(SepaTransfer):  # type: ignore[misc]
+    """sepaxml's transfer with our own MsgId (sepaxml draws a random one and writes the header in __init__)."""
+
+    def __init__(self, config: dict[str, object], *, message_id: str) -> None:
+        self._message_id = message_id
+        super().__init__(config, schema=SCHEMA, clean=True)
+
+    def _create_header(self) -> None:
+        self.msg_id = self._message_id
+        super()._create_header()
+
+
 def credit_transfer_xml(
     *, debtor: Debtor, transfers: list[Transfer], execution_date: dt.date, message_id: str
 ) -> bytes:
     """A pain.001.001.03 document paying every transfer from the debtor's account, schema-validated.
 
+    `message_id` becomes the file's MsgId as given (at most 35 SEPA characters, unique per batch).
     Raises SepaError.
     """
     if not transfers:
         raise SepaError("A SEPA file needs at least one transfer")
+    if not MESSAGE_ID.fullmatch(message_id) or message_id.strip() != message_id:
+        raise SepaError(f"A SEPA message id has 1 to 35 letters, digits or - / ? : ( ) . , ' +; got {message_id!r}")
     config = {
         "name": debtor.name[:70],
         "IBAN": iban_normalize(debtor.iban),
@@ -72,7 +93,7 @@ def credit_transfer_xml(
         "currency": "EUR",
     }
     try:
-        sepa = SepaTransfer(config, schema=SCHEMA, clean=True)
+        sepa = _Transfer(config, message_id=message_id)
         for transfer in transfers:
             payment = {
                 "name": transfer.name[:70],

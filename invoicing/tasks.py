@@ -22,6 +22,20 @@ def invoice_email_task(invoice_id: int) -> None:
     invoice_email(invoice_id=invoice_id)
 
 
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def credit_note_pdf_render_task(credit_note_id: int) -> None:
+    from invoicing.services.credit_notes import credit_note_pdf_render
+
+    credit_note_pdf_render(credit_note_id=credit_note_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def credit_note_email_task(credit_note_id: int) -> None:
+    from invoicing.services.credit_notes import credit_note_email
+
+    credit_note_email(credit_note_id=credit_note_id)
+
+
 @shared_task(acks_late=True)
 def invoice_run_task(coop_id: int, until: str) -> int:
     from coop.models import Cooperative

@@ -264,7 +264,7 @@ def payout_batch_approve(*, batch_id: int, actor: Any) -> PayoutBatch:
                     for i in items
                 ],
                 execution_date=batch.execution_date,
-                message_id=f"WK-{coop.slug}-{batch.pk}",
+                message_id=f"WK-{batch.pk}",
             )
         except sepa.SepaError as exc:
             raise PayoutError(_("The SEPA file could not be made: %(error)s") % {"error": exc}) from exc

@@ -9,8 +9,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
@@ -18,10 +21,11 @@ from coop.audit import audit_record
 from coop.ledger.models import AccountCode
 from coop.ledger.services import Leg, account_get_or_create, ledger_post
 from coop.money import eur, round_cents, to_decimal
+from invoicing.documents import credit_hours_for_amount
 from invoicing.exceptions import CreditTooLarge, InvoicingError
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceCounter, InvoiceLine
 from invoicing.selectors import credited_by_line
-from invoicing.services.invoices import _vat_breakdown, buyer_snapshot, seller_snapshot  # noqa: F401
+from invoicing.services.invoices import _pdf_store
 from invoicing.services.numbering import document_number_next
 
 PARTS = ("wage", "costs", "fund", "operating")
@@ -54,7 +58,10 @@ def _credit_line(line: InvoiceLine, already: dict[str, Decimal], amount: Decimal
             parts["operating"] -= excess
             parts["fund"] += excess
         vat = min(round_cents(amount * Decimal(line.vat_percent) / 100), remaining["vat"])
-        hours = min((Decimal(line.hours) * ratio).quantize(Decimal("0.01")), remaining["hours"])
+        # Hours go back only when the amount is exactly that work at the invoiced rate; any other
+        # amount is a price correction and takes back no hours (no 0.85 h for € 20 at € 23.50).
+        exact = credit_hours_for_amount(amount=amount, hourly_rate=line.hourly_rate)
+        hours = exact if exact is not None and exact <= remaining["hours"] else Decimal(0)
     return CreditNoteLine(
         invoice_line=line,
         description=line.description,
@@ -79,7 +86,8 @@ def credit_note_create(
 ) -> CreditNote:
     """Credit an invoice: all that is left of it (`amounts` None) or the given net amount per line id.
 
-    Posts the reverse of the credited part to the books. Raises CreditTooLarge when an amount is
+    Posts the reverse of the credited part to the books and, after commit, renders the PDF and
+    e-mails it to the client (the invoice's pipeline). Raises CreditTooLarge when an amount is
     more than is left of its line, InvoicingError for an empty credit, a missing reason or a line
     of another invoice.
     """
@@ -182,6 +190,9 @@ def credit_note_create(
             coop=locked.coop,
             data={"invoice": locked.number, "total_gross": credit_note.total_gross},
         )
+        credit_note_id = credit_note.pk
+        # As an invoice: the worker renders the PDF and e-mails it once the credit note is committed.
+        transaction.on_commit(lambda: _enqueue_delivery(credit_note_id))
     return credit_note
 
 
@@ -231,24 +242,32 @@ def _credit_note_post_to_ledger(*, credit_note: CreditNote, credit_lines: list[C
     )
 
 
-def credit_note_pdf_bytes(credit_note: CreditNote) -> bytes:
-    """The credit note PDF from its frozen snapshot."""
-    from django.conf import settings
-    from django.template.loader import render_to_string
-    from django.utils import translation
+# --- PDF and e-mail: the invoice's pipeline (after commit, by the worker, once) ---------------
 
+
+def _enqueue_delivery(credit_note_id: int) -> None:
+    from invoicing.tasks import credit_note_email_task, credit_note_pdf_render_task
+
+    credit_note_pdf_render_task.delay(credit_note_id)
+    credit_note_email_task.delay(credit_note_id)
+
+
+def credit_note_pdf_bytes(credit_note: CreditNote) -> bytes:
+    """The credit note PDF from its frozen snapshot, made from the invoice's template."""
     from invoicing import pdf
-    from invoicing.selectors import credit_note_document_context
+    from invoicing.selectors import credit_note_pdf_context
 
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string("invoicing/credit_note_pdf.html", credit_note_document_context(credit_note))
+        html = render_to_string("invoicing/document_pdf.html", credit_note_pdf_context(credit_note))
     return pdf.html_to_pdf(html)
 
 
 def credit_note_pdf_render(*, credit_note_id: int) -> CreditNote:
-    """Render and store the credit note's PDF once; safe to run twice."""
-    from django.core.files.base import ContentFile
+    """Render and store the credit note's PDF once; safe to run twice.
 
+    Renders outside any transaction (CPU work), then stores under the row lock, re-checking that
+    nobody stored one meanwhile (as invoice_pdf_render).
+    """
     credit_note = CreditNote.objects.select_related("coop").get(pk=credit_note_id)
     if credit_note.pdf_rendered_at is not None:
         return credit_note
@@ -257,10 +276,62 @@ def credit_note_pdf_render(*, credit_note_id: int) -> CreditNote:
         locked = CreditNote.objects.select_for_update(of=("self",)).select_related("coop").get(pk=credit_note_id)
         if locked.pdf_rendered_at is not None:
             return locked
-        name = f"credit_notes/{locked.coop.slug}/{locked.number}.pdf"
-        if locked.pdf.storage.exists(name):
-            locked.pdf.storage.delete(name)
-        locked.pdf.save(f"{locked.number}.pdf", ContentFile(content), save=False)
+        _pdf_store(document=locked, folder="credit_notes", content=content)
         locked.pdf_rendered_at = timezone.now()
         locked.save(update_fields=["pdf", "pdf_rendered_at"])
+        audit_record(
+            actor=None,
+            action="credit_note.pdf_rendered",
+            subject=locked,
+            coop=locked.coop,
+            data={"file": locked.pdf.name},
+        )
     return locked
+
+
+def credit_note_email(*, credit_note_id: int) -> bool:
+    """E-mail the credit note (with PDF) to the client's billing address once. Returns True if sent now.
+
+    At most once, as invoice_email: `emailed_at` is claimed under the row lock and committed before
+    sending; a failed send releases the claim so a retry can send.
+    """
+    with transaction.atomic():
+        credit_note = CreditNote.objects.select_for_update(of=("self",)).select_related("coop").get(pk=credit_note_id)
+        if credit_note.emailed_at is not None:
+            return False
+        credit_note.emailed_at = timezone.now()
+        credit_note.save(update_fields=["emailed_at"])
+    try:
+        if credit_note.pdf_rendered_at is None:
+            credit_note = credit_note_pdf_render(credit_note_id=credit_note_id)
+        _credit_note_email_send(credit_note)
+    except Exception:
+        with transaction.atomic():
+            CreditNote.objects.filter(pk=credit_note_id).update(emailed_at=None)
+        raise
+    audit_record(
+        actor=None,
+        action="credit_note.emailed",
+        subject=credit_note,
+        coop=credit_note.coop,
+        data={"to": credit_note.buyer.get("billing_email", "")},
+    )
+    return True
+
+
+def _credit_note_email_send(credit_note: CreditNote) -> None:
+    context = {"credit_note": credit_note, "seller": credit_note.seller, "buyer": credit_note.buyer}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("emails/invoicing/credit_note_subject.txt", context).strip()
+        text = render_to_string("emails/invoicing/credit_note_body.txt", context)
+        html = render_to_string("emails/invoicing/credit_note_body.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[credit_note.buyer["billing_email"]],
+        reply_to=[credit_note.seller["email"]] if credit_note.seller.get("email") else None,
+    )
+    message.attach_alternative(html, "text/html")
+    with credit_note.pdf.open("rb") as fh:
+        message.attach(f"{credit_note.number}.pdf", fh.read(), "application/pdf")
+    message.send()

@@ -328,7 +328,7 @@ def invoice_pdf_bytes(invoice: Invoice) -> bytes:
     from invoicing.selectors import invoice_pdf_context
 
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string("invoicing/invoice_pdf.html", invoice_pdf_context(invoice))
+        html = render_to_string("invoicing/document_pdf.html", invoice_pdf_context(invoice))
     return pdf.html_to_pdf(html)
 
 

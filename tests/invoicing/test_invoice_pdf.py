@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from coop.templatetags.postcode import format_postcode
 from invoicing.services.invoices import invoice_pdf_bytes, invoice_pdf_render
 
 # After every flow test: the ledger balances and each invoice's receivable is its total or zero.
@@ -40,7 +41,7 @@ def test_invoice_pdf_has_every_legally_required_field(
     required = [
         kanaleneiland.legal_name,
         kanaleneiland.street,
-        kanaleneiland.postcode,
+        "3527 TK",  # postcodes as PostNL prints them (stored compact)
         kanaleneiland.city,
         kanaleneiland.kvk_number,
         kanaleneiland.vat_id,
@@ -48,7 +49,7 @@ def test_invoice_pdf_has_every_legally_required_field(
         kanaleneiland.wtta_number,
         bakery.business.legal_name,
         bakery.business.street,
-        bakery.business.postcode,
+        format_postcode(bakery.business.postcode),
         "NL123456789B01",
         invoice.number,
         invoice.issue_date.strftime("%d-%m-%Y"),
@@ -61,6 +62,8 @@ def test_invoice_pdf_has_every_legally_required_field(
         "4,00",
         "3,50",
         "€ 30,00",  # first name, hours, rate
+        "€ 120,00",
+        "€ 105,00",  # 4,00 h × € 30,00 and 3,50 h × € 30,00
         "€ 225,00",
         "21%",
         "€ 47,25",
@@ -69,6 +72,9 @@ def test_invoice_pdf_has_every_legally_required_field(
     ]
     missing = [field for field in required if field not in text]
     assert missing == [], text
+    # Stored compact, never printed so.
+    assert (kanaleneiland.postcode, bakery.business.postcode) == ("3527TK", "3526AB")
+    assert "3527TK" not in text and "3526AB" not in text
     assert "1/1" in text.replace(" ", "")  # page numbers from CSS counters
 
 
@@ -131,7 +137,7 @@ def test_invoice_pdf_html_is_well_formed_so_the_fast_parser_is_used(
     bakery.business.save()
     invoice = run_invoices(kanaleneiland)[0]
     with translation.override(language):
-        html = render_to_string("invoicing/invoice_pdf.html", invoice_pdf_context(invoice))
+        html = render_to_string("invoicing/document_pdf.html", invoice_pdf_context(invoice))
     body = pdf._DOCTYPE.sub("", html, count=1)
     assert "<!" not in body
     root = ET.fromstring(body)  # noqa: S314 (our own template output)
