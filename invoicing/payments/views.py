@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,6 +26,8 @@ from invoicing.payments.forms import (
     BankStatementForm,
     ManualPaymentForm,
     PayoutPrepareForm,
+    ReceiptAllocateForm,
+    ReceiptSettleForm,
     ResolveAnomalyForm,
     StripeAccountForm,
 )
@@ -178,7 +182,14 @@ def office_payment_record(request: HttpRequest, invoice_id: int) -> HttpResponse
             messages.success(request, _("The payment was recorded."))
             return redirect("payments:office_payment_record", invoice_id=invoice.pk)
     return render(
-        request, "invoicing/payments/payment_record.html", {"form": form, "invoice": invoice, "summary": summary}
+        request,
+        "invoicing/payments/payment_record.html",
+        {
+            "form": form,
+            "invoice": invoice,
+            "summary": summary,
+            "disputes": selectors.dispute_list_for_invoice(invoice=invoice),
+        },
     )
 
 
@@ -205,6 +216,97 @@ def office_bank_import(request: HttpRequest) -> HttpResponse:
             "status": 400 if form.errors else 200,
         },
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def office_receipts(request: HttpRequest) -> HttpResponse:
+    coop = _office(request, coordinator=True)
+    fee_missing = selectors.payment_list_fee_missing(
+        coop=coop, older_than=timezone.now() - dt.timedelta(days=FEE_MISSING_AFTER_DAYS)
+    )
+    return render(
+        request,
+        "invoicing/payments/receipt_list.html",
+        {"receipts": selectors.receipt_list_open(coop=coop), "fee_missing": fee_missing},
+    )
+
+
+# Stripe reports a payment's fee within minutes; a day without it means the sweep keeps failing.
+FEE_MISSING_AFTER_DAYS = 1
+
+
+@login_required
+def office_receipt_detail(request: HttpRequest, receipt_id: int) -> HttpResponse:
+    coop = _office(request, coordinator=True)
+    receipt = selectors.receipt_get_for_coop(coop=coop, receipt_id=receipt_id)
+    if receipt is None:
+        raise Http404
+    targets = selectors.receipt_allocation_targets(receipt=receipt)
+    choices = [
+        (
+            t.invoice.pk,
+            _("%(number)s (%(business)s), still owed %(due)s")
+            % {"number": t.invoice.number, "business": t.invoice.business, "due": t.due},
+        )
+        for t in targets
+    ]
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    allocate_form = ReceiptAllocateForm(
+        request.POST if action == "allocate" else None,
+        choices=choices,
+        prefix="allocate",
+        initial={"amount": receipt.amount_open.amount},
+    )
+    settle_form = ReceiptSettleForm(
+        request.POST if action in ("refund", "write_off") else None,
+        prefix="settle",
+        initial={"amount": receipt.amount_open.amount},
+    )
+    status = 200
+    if action == "allocate" and allocate_form.is_valid():
+        try:
+            services.receipt_allocate(
+                coop=coop,
+                receipt_id=receipt.pk,
+                invoice_id=allocate_form.cleaned_data["invoice"],
+                amount=eur(allocate_form.cleaned_data["amount"]),
+                actor=request.user,
+            )
+        except PaymentError as exc:
+            allocate_form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The money was allocated to the invoice."))
+            return redirect("payments:office_receipts")
+    elif action in ("refund", "write_off") and settle_form.is_valid():
+        service = services.receipt_refund if action == "refund" else services.receipt_write_off
+        try:
+            service(
+                coop=coop,
+                receipt_id=receipt.pk,
+                amount=eur(settle_form.cleaned_data["amount"]),
+                reason=settle_form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except PaymentError as exc:
+            settle_form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("The money was refunded.") if action == "refund" else _("The money was written to income.")
+            )
+            return redirect("payments:office_receipts")
+    if request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "invoicing/payments/receipt_detail.html",
+        {
+            "receipt": receipt,
+            "allocate_form": allocate_form,
+            "settle_form": settle_form,
+            "has_targets": bool(targets),
+        },
+        status=status,
     )
 
 

@@ -21,12 +21,13 @@ from coop.ledger.models import AccountCode, LedgerTransaction
 from coop.ledger.services import Leg, ledger_post
 from coop.models import Cooperative
 from coop.money import eur
-from invoicing.models import CheckoutAttempt, Invoice, Payment, PaymentAnomaly
+from invoicing.models import BankStatementLine, CheckoutAttempt, Invoice, Payment, PaymentAnomaly, UnallocatedReceipt
 from invoicing.payments.dates import payment_date_problem
 from invoicing.payments.exceptions import AmountMismatch, PaymentError
 from invoicing.payments.services.accounts import accounts_for
 from invoicing.payments.services.anomalies import anomaly_record
 from invoicing.payments.services.cents import cents, from_cents
+from invoicing.payments.services.disputes import dispute_link_for_payment
 from invoicing.payments.services.settlement import (
     amount_due,
     invoice_lock,
@@ -36,6 +37,7 @@ from invoicing.payments.services.settlement import (
     settlement_read,
     settlement_write,
 )
+from invoicing.payments.services.suspense import receipt_record
 
 
 @dataclass(frozen=True)
@@ -116,24 +118,28 @@ def payment_record_stripe(
         owed = invoice_owed(invoice)
         due = amount_due(owed=owed, settlement=settlement)
         problem: tuple[str, str] | None = None
+        origin: str | None = None  # why the money goes to suspense (None: no euros to book)
         if currency.lower() != "eur":
             problem = (
                 PaymentAnomaly.Kind.CURRENCY,
                 _("Payment %(pi)s is in %(cur)s, not euros.") % {"pi": payment_intent_id, "cur": currency.upper()},
             )
         elif expected_cents is not None and amount_cents != expected_cents:
+            origin = UnallocatedReceipt.Origin.AMOUNT_MISMATCH
             problem = (
                 PaymentAnomaly.Kind.AMOUNT_MISMATCH,
                 _("Payment %(pi)s is %(got)s, but %(asked)s was asked.")
                 % {"pi": payment_intent_id, "got": from_cents(amount_cents), "asked": from_cents(expected_cents)},
             )
         elif invoice.status == Invoice.Status.CREDITED or due.amount <= 0:
+            origin = UnallocatedReceipt.Origin.ALREADY_PAID
             problem = (
                 PaymentAnomaly.Kind.NOT_PAYABLE,
                 _("Payment %(pi)s arrived for invoice %(number)s, which is already paid or credited.")
                 % {"pi": payment_intent_id, "number": invoice.number},
             )
         elif amount_cents <= 0 or amount_cents > cents(due):
+            origin = UnallocatedReceipt.Origin.OVERPAYMENT
             problem = (
                 PaymentAnomaly.Kind.AMOUNT_MISMATCH,
                 _("Payment %(pi)s is %(got)s, but %(due)s is owed.")
@@ -148,6 +154,19 @@ def payment_record_stripe(
                 invoice=invoice,
                 data={"payment_intent": payment_intent_id, "amount_cents": amount_cents, "currency": currency},
             )
+            if origin is not None and amount_cents > 0:
+                # Stripe holds this money: book it to suspense now, a coordinator resolves it.
+                receipt_record(
+                    coop=invoice.coop,
+                    origin=origin,
+                    channel=UnallocatedReceipt.Channel.STRIPE,
+                    amount=from_cents(amount_cents),
+                    received_on=received_on,
+                    source=f"stripe:{payment_intent_id}",
+                    reference=problem[1],
+                    invoice=invoice,
+                    payment_intent_id=payment_intent_id,
+                )
             return PaymentOutcome(None, False, problem[0])
         amount = from_cents(amount_cents)
         txn = _post_payment(
@@ -172,6 +191,7 @@ def payment_record_stripe(
             ledger_transaction=txn,
         )
         old, new = settlement_write(invoice, settlement, owed=owed, paid=amount, on=received_on)
+        dispute_link_for_payment(invoice=invoice, payment_intent_id=payment_intent_id)
         if expected_cents is not None:
             CheckoutAttempt.objects.filter(invoice=invoice, status=CheckoutAttempt.Status.OPEN).update(
                 status=CheckoutAttempt.Status.COMPLETED, updated_at=timezone.now()
@@ -269,3 +289,48 @@ def payment_record_manual(
             },
         )
     return payment
+
+
+def payment_record_bank_line(*, bank_line_id: int, invoice_id: int, actor: Any) -> tuple[Payment | None, Any]:
+    """Record an incoming bank line that names an invoice: what is owed as a payment, the rest to suspense.
+
+    Returns (payment or None, unallocated receipt or None). Raises PaymentError for a date before
+    the invoice or in the future (the line then stays unmatched and nothing is booked).
+    """
+    with transaction.atomic():
+        invoice = invoice_lock_or_404(invoice_id)
+        line = BankStatementLine.objects.get(pk=bank_line_id, coop_id=invoice.coop_id)
+        date_problem = payment_date_problem(received_on=line.booked_on, issue_date=invoice.issue_date)
+        if date_problem:
+            raise PaymentError(date_problem)
+        settlement, _intent_paid = settlement_read(invoice)
+        due = amount_due(owed=invoice_owed(invoice), settlement=settlement)
+        if invoice.status == Invoice.Status.CREDITED:
+            due = eur(0)
+        paid_part = eur(min(line.amount.amount, due.amount))
+        rest = eur(line.amount.amount - paid_part.amount)
+        reference = f"{line.counterparty} {line.description}"[:200]
+        payment = None
+        if paid_part.amount > 0:
+            payment = payment_record_manual(
+                invoice_id=invoice.pk,
+                amount=paid_part,
+                received_on=line.booked_on,
+                reference=reference,
+                actor=actor,
+                bank_line_id=line.pk,
+            )
+        receipt = None
+        if rest.amount > 0:
+            receipt = receipt_record(
+                coop=invoice.coop,
+                origin=UnallocatedReceipt.Origin.OVERPAYMENT if payment else UnallocatedReceipt.Origin.ALREADY_PAID,
+                channel=UnallocatedReceipt.Channel.BANK,
+                amount=rest,
+                received_on=line.booked_on,
+                source=f"bank-line:{line.pk}",
+                reference=reference,
+                invoice=invoice,
+                actor=actor,
+            )
+    return payment, receipt
