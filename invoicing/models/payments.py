@@ -286,6 +286,66 @@ class Refund(models.Model):
         return f"-{self.amount} on {self.payment_id}"
 
 
+class RefundRequest(models.Model):
+    """A coordinator's refund of (part of) a payment: through Stripe, or a bank refund recorded by hand.
+
+    Up to the rulebook's board limit it is done at once (status done). Above it, it waits for a
+    second person, a board member other than the one who asked (four eyes, backed by a check
+    constraint); approving does it, rejecting closes it.
+    """
+
+    class Method(models.TextChoices):
+        STRIPE = "stripe", _("Back through Stripe")
+        BANK = "bank", _("Bank transfer (already made by hand)")
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting for a second person")
+        DONE = "done", _("Refunded")
+        REJECTED = "rejected", _("Rejected")
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.WAITING: {Status.DONE, Status.REJECTED},
+        Status.DONE: set(),
+        Status.REJECTED: set(),
+    }
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refund_requests")
+    amount = _money(_("amount"))
+    method = models.CharField(_("how"), max_length=6, choices=Method.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refund = models.OneToOneField(Refund, on_delete=models.PROTECT, null=True, blank=True, related_name="request")
+    stripe_refund_id = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("refund request")
+        verbose_name_plural = _("refund requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_request_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["waiting", "done", "rejected"]), name="refund_request_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(method__in=["stripe", "bank"]), name="refund_request_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("requested_by")),
+                name="refund_request_four_eyes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"refund {self.amount} of {self.payment_id} ({self.status})"
+
+
 class Dispute(models.Model):
     """A payment the payer contested at their bank (Stripe's charge.dispute.*).
 
@@ -568,6 +628,7 @@ __all__ = [
     "PayoutItem",
     "ReceiptResolution",
     "Refund",
+    "RefundRequest",
     "Reminder",
     "StripeAccount",
     "UnallocatedReceipt",

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from coop.audit import audit_record
+from coop.money import eur
 from coop.rulebook.selectors import rule_value
 from invoicing.models import Invoice, InvoiceSettlement, Reminder
 from invoicing.payments.selectors import invoice_pay_url
@@ -46,7 +47,12 @@ def reminder_send_for_invoice(*, invoice_id: int, today: dt.date | None = None) 
         if invoice is None or invoice.status == Invoice.Status.CREDITED:
             return None
         settlement, _intent_paid = settlement_read(invoice)
-        due = amount_due(owed=invoice_owed(invoice), settlement=settlement)
+        # Only what was never paid is dunned: an amount open again because we refunded it (or the
+        # payer's bank took it back) is a coordinator's case, never a reminder to the business.
+        never_paid = eur(
+            amount_due(owed=invoice_owed(invoice), settlement=settlement).amount - settlement.amount_refunded.amount
+        )
+        due = never_paid if never_paid.amount > 0 else eur(0)
         if due.amount <= 0:
             return None
         overdue_days = (day - invoice.due_date).days

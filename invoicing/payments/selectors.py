@@ -27,6 +27,7 @@ from invoicing.models import (
     PaymentAnomaly,
     PayoutBatch,
     PayoutItem,
+    RefundRequest,
     StripeAccount,
     UnallocatedReceipt,
 )
@@ -221,6 +222,23 @@ def payment_list_fee_missing(*, coop: Cooperative, older_than: dt.datetime, limi
             coop=coop, method=Payment.Method.STRIPE, fee_transaction__isnull=True, created_at__lt=older_than
         )
         .select_related("invoice", "invoice__business")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def payment_get_for_coop(*, coop: Cooperative, payment_id: int) -> Payment | None:
+    return (
+        Payment.objects.filter(coop=coop, pk=payment_id)
+        .select_related("invoice", "invoice__business")
+        .prefetch_related("refund_requests__requested_by", "refund_requests__approved_by")
+        .first()
+    )
+
+
+def refund_request_list_waiting(*, coop: Cooperative, limit: int = 100) -> list[RefundRequest]:
+    return list(
+        RefundRequest.objects.filter(coop=coop, status=RefundRequest.Status.WAITING)
+        .select_related("payment", "payment__invoice", "payment__invoice__business", "requested_by")
         .order_by("created_at", "id")[:limit]
     )
 

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from coop.files import private_file_response
 from coop.models import Cooperative
 from coop.money import eur
-from invoicing.models import Invoice, PayoutBatch
+from coop.rulebook.selectors import rule_value
+from invoicing.models import Invoice, Payment, PayoutBatch, RefundRequest
 from invoicing.payments import bank, payouts, rules, selectors, services, webhooks
 from invoicing.payments.exceptions import BankImportError, OnlinePaymentNotSetUp, PaymentError, PayoutError
 from invoicing.payments.forms import (
@@ -28,6 +29,7 @@ from invoicing.payments.forms import (
     PayoutPrepareForm,
     ReceiptAllocateForm,
     ReceiptSettleForm,
+    RefundForm,
     ResolveAnomalyForm,
     StripeAccountForm,
 )
@@ -308,6 +310,79 @@ def office_receipt_detail(request: HttpRequest, receipt_id: int) -> HttpResponse
         },
         status=status,
     )
+
+
+@login_required
+def office_refund(request: HttpRequest, payment_id: int) -> HttpResponse:
+    coop = _office(request, coordinator=True)
+    payment = selectors.payment_get_for_coop(coop=coop, payment_id=payment_id)
+    if payment is None:
+        raise Http404
+    form = RefundForm(request.POST or None, stripe_payment=payment.method == Payment.Method.STRIPE)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                done = services.refund_request(
+                    coop=coop,
+                    payment_id=payment.pk,
+                    amount=eur(form.cleaned_data["amount"]),
+                    method=form.cleaned_data["method"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except PaymentError as exc:
+                form.add_error(None, str(exc))
+            else:
+                if done.status == RefundRequest.Status.DONE:
+                    messages.success(request, _("The money was refunded."))
+                else:
+                    messages.success(
+                        request,
+                        _("The refund is above the board limit. A board member must approve it; then it is done."),
+                    )
+                return redirect("payments:office_refund", payment_id=payment.pk)
+    return render(
+        request,
+        "invoicing/payments/refund_form.html",
+        {
+            "payment": payment,
+            "form": form,
+            "refundable": eur(payment.amount.amount - payment.amount_refunded.amount),
+            "board_limit": eur(rule_value(coop, "board_payout_limit", on=timezone.localdate())),
+        },
+        status=status,
+    )
+
+
+@login_required
+def office_refund_list(request: HttpRequest) -> HttpResponse:
+    coop = _office(request)
+    return render(
+        request,
+        "invoicing/payments/refund_list.html",
+        {
+            "waiting": selectors.refund_request_list_waiting(coop=coop),
+            "can_decide": rules.is_board(request.user, coop.pk),
+        },
+    )
+
+
+@login_required
+@require_POST
+def office_refund_decide(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
+    coop = _office(request, board=True)
+    if action not in ("approve", "reject"):
+        raise Http404
+    try:
+        services.refund_decide(coop=coop, request_id=request_id, approve=action == "approve", actor=request.user)
+    except PaymentError as exc:
+        messages.error(request, str(exc))
+    else:
+        done = _("The money was refunded.") if action == "approve" else _("The refund was rejected.")
+        messages.success(request, done)
+    return redirect("payments:office_refund_list")
 
 
 @login_required

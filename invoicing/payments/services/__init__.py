@@ -23,7 +23,7 @@ from invoicing.payments.services.keys import stripe_account_set, stripe_keys_for
 from invoicing.payments.services.labels import payment_method_labels
 from invoicing.payments.services.payments import PaymentOutcome, payment_record_manual, payment_record_stripe
 from invoicing.payments.services.receipts import receipt_allocate, receipt_refund, receipt_write_off
-from invoicing.payments.services.refunds import refund_record_stripe
+from invoicing.payments.services.refunds import refund_decide, refund_record_stripe, refund_request
 from invoicing.payments.services.suspense import receipt_record
 
 __all__ = [
@@ -45,7 +45,9 @@ __all__ = [
     "receipt_record",
     "receipt_refund",
     "receipt_write_off",
+    "refund_decide",
     "refund_record_stripe",
+    "refund_request",
     "stripe_account_set",
     "stripe_keys_for",
 ]
