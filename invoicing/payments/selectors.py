@@ -215,6 +215,15 @@ def receipt_allocation_targets(*, receipt: UnallocatedReceipt, limit: int = 50) 
     return targets
 
 
+def payment_ids_fee_missing(*, limit: int = 1000) -> list[int]:
+    """Stripe payments of every coop whose fee is not booked yet, oldest first."""
+    return list(
+        Payment.objects.filter(method=Payment.Method.STRIPE, fee_transaction__isnull=True)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 def payment_list_fee_missing(*, coop: Cooperative, older_than: dt.datetime, limit: int = 200) -> list[Payment]:
     """Stripe payments recorded before `older_than` whose fee is still not booked."""
     return list(

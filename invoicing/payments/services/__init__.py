@@ -18,7 +18,7 @@ from invoicing.payments.services.anomalies import anomaly_record, anomaly_resolv
 from invoicing.payments.services.cents import cents, from_cents
 from invoicing.payments.services.checkout import CheckoutStart, checkout_start
 from invoicing.payments.services.disputes import dispute_close, dispute_record
-from invoicing.payments.services.fees import payment_fee_fetch_and_record, payment_fee_record
+from invoicing.payments.services.fees import payment_fee_fetch_and_record, payment_fee_record, payment_fees_sweep
 from invoicing.payments.services.keys import stripe_account_set, stripe_keys_for
 from invoicing.payments.services.labels import payment_method_labels
 from invoicing.payments.services.payments import PaymentOutcome, payment_record_manual, payment_record_stripe
@@ -38,6 +38,7 @@ __all__ = [
     "from_cents",
     "payment_fee_fetch_and_record",
     "payment_fee_record",
+    "payment_fees_sweep",
     "payment_method_labels",
     "payment_record_manual",
     "payment_record_stripe",

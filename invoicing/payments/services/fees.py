@@ -1,6 +1,12 @@
-"""Stripe's fee on a payment: fetched from Stripe after the payment is recorded, posted once."""
+"""Stripe's fee on a payment: fetched from Stripe after the payment is recorded, posted once.
+
+The task after each payment gives up after a few tries; the hourly sweep (`payment_fees_sweep`) asks
+again for every Stripe payment without a booked fee until it has one.
+"""
 
 from __future__ import annotations
+
+import logging
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,6 +19,8 @@ from invoicing.models import Payment
 from invoicing.payments.services.accounts import accounts_for
 from invoicing.payments.services.cents import from_cents
 from invoicing.payments.services.keys import stripe_keys_for
+
+logger = logging.getLogger(__name__)
 
 
 def payment_fee_record(*, payment_id: int, fee_cents: int) -> Payment:
@@ -56,3 +64,18 @@ def payment_fee_fetch_and_record(*, payment_id: int) -> Payment:
     if fee is None:
         return payment
     return payment_fee_record(payment_id=payment_id, fee_cents=fee)
+
+
+def payment_fees_sweep() -> int:
+    """Ask Stripe again for every missing fee (one payment at a time); returns how many were booked."""
+    from invoicing.payments.selectors import payment_ids_fee_missing
+
+    booked = 0
+    for payment_id in payment_ids_fee_missing():
+        try:
+            payment = payment_fee_fetch_and_record(payment_id=payment_id)
+        except stripe_gateway.StripeUnavailable as exc:  # next hour, again; the office sees it after a day
+            logger.warning("Stripe fee for payment %s still unknown: %s", payment_id, exc)
+            continue
+        booked += payment.fee_transaction_id is not None
+    return booked
