@@ -350,6 +350,7 @@ def office_refund(request: HttpRequest, payment_id: int) -> HttpResponse:
             "payment": payment,
             "form": form,
             "refundable": eur(payment.amount.amount - payment.amount_refunded.amount),
+            "disputes": selectors.dispute_list_for_invoice(invoice=payment.invoice),
             "board_limit": eur(rule_value(coop, "board_payout_limit", on=timezone.localdate())),
         },
         status=status,
