@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from coop.models import Cooperative
 from invoicing import stripe_gateway
-from invoicing.models import PaymentAnomaly, StripeAccount, WebhookEvent
+from invoicing.models import PaymentAnomaly, StripeAccount, UnallocatedReceipt, WebhookEvent
 from invoicing.payments import services
 
 logger = logging.getLogger(__name__)
@@ -302,6 +302,9 @@ def _charge_refunded(coop: Cooperative, event: stripe_gateway.StripeEvent, facts
     if invoice_id is None or not facts.invoice_of_coop or not pi:
         return _unknown_invoice(coop, event)
     note = ""
+    if not facts.intent_paid and UnallocatedReceipt.objects.filter(coop=coop, stripe_payment_intent_id=pi).exists():
+        # Money that fit no invoice, refunded from the unallocated-money page: booked there already.
+        return Outcome.IGNORED, "refund of unallocated money, booked when it was made"
     # The refund arrived before the paid event: the charge itself proves the payment, record it first.
     if not facts.intent_paid and charge.get("paid") and charge.get("status") == "succeeded":
         outcome, note = _paid(

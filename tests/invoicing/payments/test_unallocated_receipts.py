@@ -13,7 +13,7 @@ from django.utils import translation
 from coop.ledger.models import Account, AccountCode, LedgerTransaction
 from coop.ledger.selectors import account_balance, trial_balance
 from coop.money import eur
-from invoicing.models import InvoiceSettlement, Payment, ReceiptResolution, UnallocatedReceipt
+from invoicing.models import InvoiceSettlement, Payment, PaymentAnomaly, ReceiptResolution, UnallocatedReceipt
 from invoicing.payments.bank import bank_statement_import
 from invoicing.payments.exceptions import PaymentError
 from invoicing.payments.services import receipt_allocate, receipt_refund, receipt_write_off
@@ -162,9 +162,16 @@ def test_refunding_stripe_money_goes_through_the_sdk(invoice, post_event, fake_s
         coop=invoice.coop, receipt_id=receipt.pk, amount=receipt.amount, reason="Twee keer betaald", actor=coordinator
     )
     assert resolution.stripe_refund_id.startswith("re_")
-    assert fake_stripe.objects[pi["latest_charge"]]["amount_refunded"] == cents(invoice)
+    charge = fake_stripe.objects[pi["latest_charge"]]
+    assert charge["amount_refunded"] == cents(invoice)
     clearing = Account.objects.get(coop=invoice.coop, code=AccountCode.STRIPE_CLEARING)
     assert account_balance(clearing).amount == 0  # Stripe holds nothing any more
+    # Stripe then tells us about that refund: nothing is booked again, no payment appears.
+    before, anomalies = _state(), PaymentAnomaly.objects.count()
+    response = post_event(invoice.coop, fake_stripe.event_build("charge.refunded", charge))
+    assert response.content == b"ignored"
+    assert (_state(), PaymentAnomaly.objects.count()) == (before, anomalies)
+    assert account_balance(clearing).amount == 0
     assert trial_balance(invoice.coop).total.amount == 0
 
 
