@@ -260,6 +260,8 @@ def test_office_story_overpay_list_allocate_with_trial_balance_zero_throughout(
     upload = SimpleUploadedFile("mar.csv", _overpay_csv(invoice, Decimal("100.00")), content_type="text/csv")
     response = client.post(reverse("payments:office_bank_import"), {"file": upload})
     assert response.status_code == 200
+    assert [r.amount for r in response.context["result"].unallocated] == [eur("100.00")]
+    assert f'href="{reverse("payments:office_receipts")}"' in response.content.decode()  # "place it now"
     assert trial_balance(coop).total.amount == 0
 
     response = client.get(reverse("payments:office_receipts"))
