@@ -310,3 +310,23 @@ def test_outsider_and_board_member_cannot_see_unallocated_money(client, overpaid
 def test_other_coops_coordinator_gets_404_for_a_receipt(client, overpaid, lunetten_coordinator):
     client.force_login(lunetten_coordinator)
     assert client.get(reverse("payments:office_receipt_detail", args=[overpaid.pk])).status_code == 404
+
+
+def _unknown_lines(count: int, start: int) -> bytes:
+    rows = [f"2026-03-21,{n + 1}.00,Buurman {n},,Gift {n}" for n in range(start, start + count)]
+    return ("date,amount,counterparty,iban,description\n" + "\n".join(rows) + "\n").encode()
+
+
+def test_unallocated_money_page_costs_the_same_queries_for_1_and_50_rows(client, invoice, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(coordinator)
+    bank_statement_import(coop=invoice.coop, actor=coordinator, filename="a.csv", content=_unknown_lines(1, 0))
+    client.get(reverse("payments:office_receipts"))  # warm the session and the content types
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(reverse("payments:office_receipts")).context["receipts"]) == 1
+    bank_statement_import(coop=invoice.coop, actor=coordinator, filename="b.csv", content=_unknown_lines(49, 1))
+    with CaptureQueriesContext(connection) as fifty:
+        assert len(client.get(reverse("payments:office_receipts")).context["receipts"]) == 50
+    assert len(fifty) == len(one)
