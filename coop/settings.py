@@ -272,6 +272,11 @@ CELERY_BEAT_SCHEDULE["payments-reminders"] = {
     "task": "invoicing.payments.tasks.invoice_reminders_send_task",
     "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=9, minute=0),
 }
+# Payments: hourly, ask Stripe again for every fee the task after the payment could not get.
+CELERY_BEAT_SCHEDULE["payments-fees-sweep"] = {
+    "task": "invoicing.payments.tasks.payment_fees_sweep_task",
+    "schedule": 3600.0,
+}
 
 # Governance: close votes whose time is up, and remind who has not voted yet.
 CELERY_BEAT_SCHEDULE["governance-close-votes"] = {

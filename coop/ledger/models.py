@@ -43,6 +43,8 @@ class AccountCode(models.TextChoices):
     STRIPE_CLEARING = "stripe_clearing", _("Online payments in transit (Stripe)")
     SHARE_CAPITAL = "share_capital", _("Members' share capital")
     FEES = "fees", _("Payment fees (expense)")
+    # A liability: money received that matches no invoice yet, until a coordinator resolves it.
+    UNALLOCATED_RECEIPTS = "unallocated", _("Unallocated receipts (suspense)")
 
 
 # Assets and expenses grow on the debit side; liabilities, equity and income on the credit side.

@@ -40,7 +40,7 @@ from djmoney.models.fields import MoneyField
 
 from coop.files import private_storage
 from coop.models import Cooperative
-from members.models import Member
+from members.models import Business, Member
 
 
 def _money(verbose_name: Any, **kwargs: Any) -> MoneyField:
@@ -223,6 +223,7 @@ class Payment(models.Model):
     class Method(models.TextChoices):
         STRIPE = "stripe", _("Online (Stripe)")
         BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        UNALLOCATED = "unallocated", _("From unallocated money")
 
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
     invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, related_name="payments")
@@ -256,7 +257,7 @@ class Payment(models.Model):
                 name="payment_refund_within_amount",
             ),
             models.CheckConstraint(
-                condition=models.Q(method__in=["stripe", "bank_transfer"]), name="payment_method_valid"
+                condition=models.Q(method__in=["stripe", "bank_transfer", "unallocated"]), name="payment_method_valid"
             ),
         ]
 
@@ -285,21 +286,199 @@ class Refund(models.Model):
         return f"-{self.amount} on {self.payment_id}"
 
 
+class RefundRequest(models.Model):
+    """A coordinator's refund of (part of) a payment: through Stripe, or a bank refund recorded by hand.
+
+    Up to the rulebook's board limit it is done at once (status done). Above it, it waits for a
+    second person, a board member other than the one who asked (four eyes, backed by a check
+    constraint); approving does it, rejecting closes it.
+    """
+
+    class Method(models.TextChoices):
+        STRIPE = "stripe", _("Back through Stripe")
+        BANK = "bank", _("Bank transfer (already made by hand)")
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting for a second person")
+        DONE = "done", _("Refunded")
+        REJECTED = "rejected", _("Rejected")
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.WAITING: {Status.DONE, Status.REJECTED},
+        Status.DONE: set(),
+        Status.REJECTED: set(),
+    }
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refund_requests")
+    amount = _money(_("amount"))
+    method = models.CharField(_("how"), max_length=6, choices=Method.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refund = models.OneToOneField(Refund, on_delete=models.PROTECT, null=True, blank=True, related_name="request")
+    stripe_refund_id = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("refund request")
+        verbose_name_plural = _("refund requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_request_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["waiting", "done", "rejected"]), name="refund_request_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(method__in=["stripe", "bank"]), name="refund_request_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("requested_by")),
+                name="refund_request_four_eyes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"refund {self.amount} of {self.payment_id} ({self.status})"
+
+
 class Dispute(models.Model):
+    """A payment the payer contested at their bank (Stripe's charge.dispute.*).
+
+    A dispute may arrive before its payment: it is stored without invoice and linked as soon as the
+    payment is recorded or the event comes again. Stripe decides it: lost posts a reversal of the
+    disputed amount, won posts nothing.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Disputed")
+        WON = "won", _("Dispute won")
+        LOST = "lost", _("Dispute lost")
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.OPEN: {Status.WON, Status.LOST},
+        Status.WON: set(),
+        Status.LOST: set(),
+    }
+
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
     invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     stripe_dispute_id = models.CharField(max_length=120, unique=True)
     stripe_payment_intent_id = models.CharField(max_length=120, blank=True)
     amount = _money(_("amount"))
     reason = models.CharField(max_length=60, blank=True)
+    status = models.CharField(_("status"), max_length=6, choices=Status.choices, default=Status.OPEN)
+    ledger_transaction = models.ForeignKey(
+        "ledger.LedgerTransaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("dispute")
         verbose_name_plural = _("disputes")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=["open", "won", "lost"]), name="dispute_status_valid"),
+        ]
 
     def __str__(self) -> str:
         return self.stripe_dispute_id
+
+
+class UnallocatedReceipt(models.Model):
+    """Money that came in but matches no invoice: booked at once to the suspense account.
+
+    An overpayment, a second payment of a paid invoice, a payment of the total from before a credit
+    note, or an unknown reference in a bank import. `amount_resolved` is what coordinators have since
+    allocated, refunded or written to income (each a `ReceiptResolution`); it never passes `amount`.
+    """
+
+    class Origin(models.TextChoices):
+        OVERPAYMENT = "overpayment", _("Paid more than owed")
+        ALREADY_PAID = "already_paid", _("Invoice already paid or credited")
+        AMOUNT_MISMATCH = "amount_mismatch", _("Amount differs from what was asked")
+        UNKNOWN_REFERENCE = "unknown_reference", _("No invoice found")
+
+    class Channel(models.TextChoices):
+        STRIPE = "stripe", _("Online (Stripe)")
+        BANK = "bank", _("Bank")
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    origin = models.CharField(_("why"), max_length=20, choices=Origin.choices)
+    channel = models.CharField(_("received by"), max_length=6, choices=Channel.choices)
+    amount = _money(_("amount"))
+    amount_resolved = _money(_("resolved"), default=0)
+    received_on = models.DateField(_("received on"))
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+    source = models.CharField(max_length=120, help_text=_("Stripe payment or bank line."))
+    stripe_payment_intent_id = models.CharField(max_length=120, blank=True)
+    ledger_transaction = models.ForeignKey("ledger.LedgerTransaction", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unallocated receipt")
+        verbose_name_plural = _("unallocated receipts")
+        ordering = ["received_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["coop", "source"], name="unallocated_receipt_once"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="unallocated_receipt_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount_resolved__gte=0, amount_resolved__lte=models.F("amount")),
+                name="unallocated_receipt_resolved_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} ({self.origin})"
+
+    @property
+    def amount_open(self) -> Any:
+        return self.amount - self.amount_resolved
+
+
+class ReceiptResolution(models.Model):
+    """One step that resolves (part of) an unallocated receipt; append-only, with its ledger posting."""
+
+    class Kind(models.TextChoices):
+        ALLOCATED = "allocated", _("Allocated to an invoice")
+        REFUNDED = "refunded", _("Refunded")
+        WRITTEN_OFF = "written_off", _("Written to income")
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
+    receipt = models.ForeignKey(UnallocatedReceipt, on_delete=models.PROTECT, related_name="resolutions")
+    kind = models.CharField(_("what was done"), max_length=12, choices=Kind.choices)
+    amount = _money(_("amount"))
+    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    stripe_refund_id = models.CharField(max_length=120, blank=True)
+    ledger_transaction = models.ForeignKey("ledger.LedgerTransaction", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resolution of unallocated money")
+        verbose_name_plural = _("resolutions of unallocated money")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="receipt_resolution_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["allocated", "refunded", "written_off"]),
+                name="receipt_resolution_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="allocated") | models.Q(invoice__isnull=False, payment__isnull=False),
+                name="receipt_allocation_names_invoice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} of {self.receipt_id}"
 
 
 class PaymentAnomaly(models.Model):
@@ -447,8 +626,11 @@ __all__ = [
     "PaymentAnomaly",
     "PayoutBatch",
     "PayoutItem",
+    "ReceiptResolution",
     "Refund",
+    "RefundRequest",
     "Reminder",
     "StripeAccount",
+    "UnallocatedReceipt",
     "WebhookEvent",
 ]

@@ -31,9 +31,10 @@ from django.utils.translation import gettext as _
 from coop.audit import audit_record
 from coop.models import Cooperative
 from coop.money import eur
-from invoicing.models import BankStatementImport, BankStatementLine, Invoice
+from invoicing.models import BankStatementImport, BankStatementLine, Invoice, UnallocatedReceipt
 from invoicing.payments.exceptions import BankImportError, PaymentError
-from invoicing.payments.services import payment_record_manual
+from invoicing.payments.services.payments import payment_record_bank_line
+from invoicing.payments.services.suspense import receipt_record
 
 COLUMNS = ("date", "amount", "counterparty", "iban", "description")
 MAX_BYTES = 5 * 1024 * 1024
@@ -55,6 +56,7 @@ class ImportResult:
     statement: BankStatementImport
     matched: list[BankStatementLine] = field(default_factory=list)
     unmatched: list[BankStatementLine] = field(default_factory=list)
+    unallocated: list[UnallocatedReceipt] = field(default_factory=list)
     skipped: int = 0
 
 
@@ -156,20 +158,25 @@ def _import_line(
         numbers = _invoice_numbers(coop, line.description)
         invoice = Invoice.objects.filter(coop=coop, number__in=numbers).first() if numbers else None
         if invoice is None:
-            row.note = _("No invoice number of this coop in the description.")
+            # The money is in the bank all the same: into suspense until a coordinator places it.
+            receipt = receipt_record(
+                coop=coop,
+                origin=UnallocatedReceipt.Origin.UNKNOWN_REFERENCE,
+                channel=UnallocatedReceipt.Channel.BANK,
+                amount=eur(line.amount),
+                received_on=line.booked_on,
+                source=f"bank-line:{row.pk}",
+                reference=f"{line.counterparty} {line.description}"[:200],
+                actor=actor,
+            )
+            row.note = _("No invoice number of this coop in the description. Booked as unallocated money.")
             row.save(update_fields=["note"])
             result.unmatched.append(row)
+            result.unallocated.append(receipt)
             return
         try:
             with transaction.atomic():
-                payment_record_manual(
-                    invoice_id=invoice.pk,
-                    amount=eur(line.amount),
-                    received_on=line.booked_on,
-                    reference=f"{line.counterparty} {line.description}"[:200],
-                    actor=actor,
-                    bank_line_id=row.pk,
-                )
+                _payment, receipt = payment_record_bank_line(bank_line_id=row.pk, invoice_id=invoice.pk, actor=actor)
         except PaymentError as exc:
             row.invoice = invoice
             row.note = str(exc)[:300]
@@ -178,7 +185,10 @@ def _import_line(
             return
         row.status = BankStatementLine.Status.MATCHED
         row.invoice = invoice
-        row.save(update_fields=["status", "invoice"])
+        if receipt is not None:
+            row.note = _("%(amount)s more than owed: booked as unallocated money.") % {"amount": receipt.amount}
+            result.unallocated.append(receipt)
+        row.save(update_fields=["status", "invoice", "note"])
         result.matched.append(row)
 
 
@@ -214,6 +224,7 @@ def bank_statement_import(*, coop: Cooperative, actor: Any, filename: str, conte
                 "lines": len(parsed),
                 "matched": len(result.matched),
                 "unmatched": len(result.unmatched),
+                "unallocated": len(result.unallocated),
                 "skipped": result.skipped,
             },
         )

@@ -93,3 +93,40 @@ class PayoutPrepareForm(forms.Form):
         if problem:
             self.add_error("execution_date", problem)
         return data
+
+
+class ReceiptAllocateForm(forms.Form):
+    invoice = forms.TypedChoiceField(label=_("Invoice"), coerce=int)
+    amount = forms.DecimalField(label=_("Amount (euro)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        invoice_field = self.fields["invoice"]
+        assert isinstance(invoice_field, forms.TypedChoiceField)
+        invoice_field.choices = choices
+
+
+class ReceiptSettleForm(forms.Form):
+    """Refund or write to income: an amount and why."""
+
+    amount = forms.DecimalField(label=_("Amount (euro)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount (euro)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    method = forms.ChoiceField(label=_("How does the money go back?"), widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: Any, stripe_payment: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from invoicing.models import RefundRequest
+
+        method = self.fields["method"]
+        assert isinstance(method, forms.ChoiceField)
+        method.choices = [
+            (value, label)
+            for value, label in RefundRequest.Method.choices
+            if stripe_payment or value != RefundRequest.Method.STRIPE
+        ]
+        method.initial = RefundRequest.Method.STRIPE if stripe_payment else RefundRequest.Method.BANK

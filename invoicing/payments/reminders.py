@@ -19,10 +19,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from coop.audit import audit_record
+from coop.money import eur
 from coop.rulebook.selectors import rule_value
 from invoicing.models import Invoice, InvoiceSettlement, Reminder
 from invoicing.payments.selectors import invoice_pay_url
-from invoicing.payments.services import _amount_due, _lock_invoice, _settlement_locked
+from invoicing.payments.services.settlement import amount_due, invoice_lock, invoice_owed, settlement_read
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +43,16 @@ def reminder_send_for_invoice(*, invoice_id: int, today: dt.date | None = None) 
     """Send the reminder step now due for one invoice, if any; returns the new Reminder row."""
     day = today or timezone.localdate()
     with transaction.atomic():
-        invoice = _lock_invoice(invoice_id)
-        if invoice.status == Invoice.Status.CREDITED:
+        invoice = invoice_lock(invoice_id)
+        if invoice is None or invoice.status == Invoice.Status.CREDITED:
             return None
-        due = _amount_due(invoice, _settlement_locked(invoice))
+        settlement, _intent_paid = settlement_read(invoice)
+        # Only what was never paid is dunned: an amount open again because we refunded it (or the
+        # payer's bank took it back) is a coordinator's case, never a reminder to the business.
+        never_paid = eur(
+            amount_due(owed=invoice_owed(invoice), settlement=settlement).amount - settlement.amount_refunded.amount
+        )
+        due = never_paid if never_paid.amount > 0 else eur(0)
         if due.amount <= 0:
             return None
         overdue_days = (day - invoice.due_date).days

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
@@ -20,13 +20,16 @@ from coop.money import eur
 from invoicing.models import (
     BankStatementLine,
     CreditNote,
+    Dispute,
     Invoice,
     InvoiceSettlement,
     Payment,
     PaymentAnomaly,
     PayoutBatch,
     PayoutItem,
+    RefundRequest,
     StripeAccount,
+    UnallocatedReceipt,
 )
 from members.models import Business
 
@@ -167,6 +170,91 @@ def bank_line_list_unmatched(*, coop: Cooperative, limit: int = 200) -> list[Ban
         .select_related("invoice", "statement")
         .order_by("-booked_on", "-id")[:limit]
     )
+
+
+def receipt_list_open(*, coop: Cooperative, limit: int = 200) -> list[UnallocatedReceipt]:
+    """Unallocated money with something still open, oldest first, with business and invoice loaded."""
+    return list(
+        UnallocatedReceipt.objects.filter(coop=coop, amount_resolved__lt=F("amount"))
+        .select_related("business", "invoice")
+        .order_by("received_on", "id")[:limit]
+    )
+
+
+def receipt_get_for_coop(*, coop: Cooperative, receipt_id: int) -> UnallocatedReceipt | None:
+    return (
+        UnallocatedReceipt.objects.filter(coop=coop, pk=receipt_id)
+        .select_related("business", "invoice")
+        .prefetch_related("resolutions__invoice", "resolutions__actor")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class AllocationTarget:
+    invoice: Invoice
+    due: Money
+
+
+def receipt_allocation_targets(*, receipt: UnallocatedReceipt, limit: int = 50) -> list[AllocationTarget]:
+    """Issued invoices that money of this receipt may pay: same business (any, if unknown), something owed."""
+    invoices = Invoice.objects.filter(coop_id=receipt.coop_id, status=Invoice.Status.ISSUED).exclude(
+        settlement__status=InvoiceSettlement.Status.PAID
+    )
+    if receipt.business_id is not None:
+        invoices = invoices.filter(business_id=receipt.business_id)
+    rows = list(invoices.select_related("business").order_by("issue_date", "sequence")[:limit])
+    settlements = {s.invoice_id: s for s in InvoiceSettlement.objects.filter(invoice__in=rows)}
+    targets = []
+    for invoice in rows:
+        settlement = settlements.get(invoice.pk)
+        paid = Decimal(settlement.amount_paid.amount) if settlement is not None else Decimal(0)
+        due = Decimal(invoice.total_gross.amount) - paid
+        if due > 0:
+            targets.append(AllocationTarget(invoice=invoice, due=eur(due)))
+    return targets
+
+
+def payment_ids_fee_missing(*, limit: int = 1000) -> list[int]:
+    """Stripe payments of every coop whose fee is not booked yet, oldest first."""
+    return list(
+        Payment.objects.filter(method=Payment.Method.STRIPE, fee_transaction__isnull=True)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def payment_list_fee_missing(*, coop: Cooperative, older_than: dt.datetime, limit: int = 200) -> list[Payment]:
+    """Stripe payments recorded before `older_than` whose fee is still not booked."""
+    return list(
+        Payment.objects.filter(
+            coop=coop, method=Payment.Method.STRIPE, fee_transaction__isnull=True, created_at__lt=older_than
+        )
+        .select_related("invoice", "invoice__business")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def payment_get_for_coop(*, coop: Cooperative, payment_id: int) -> Payment | None:
+    return (
+        Payment.objects.filter(coop=coop, pk=payment_id)
+        .select_related("invoice", "invoice__business")
+        .prefetch_related("refund_requests__requested_by", "refund_requests__approved_by")
+        .first()
+    )
+
+
+def refund_request_list_waiting(*, coop: Cooperative, limit: int = 100) -> list[RefundRequest]:
+    return list(
+        RefundRequest.objects.filter(coop=coop, status=RefundRequest.Status.WAITING)
+        .select_related("payment", "payment__invoice", "payment__invoice__business", "requested_by")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def dispute_list_for_invoice(*, invoice: Invoice) -> list[Dispute]:
+    """The disputes of an invoice's payments, newest first."""
+    return list(Dispute.objects.filter(invoice=invoice).order_by("-created_at", "-id"))
 
 
 def invoice_get_for_coop(*, coop: Cooperative, invoice_id: int) -> Invoice | None:

@@ -32,3 +32,11 @@ def reminder_send_task(invoice_id: int) -> None:
     from invoicing.payments.reminders import reminder_send_for_invoice
 
     reminder_send_for_invoice(invoice_id=invoice_id)
+
+
+@shared_task
+def payment_fees_sweep_task() -> int:
+    """Hourly (beat): book every Stripe fee still missing, however long Stripe was unreachable."""
+    from invoicing.payments.services import payment_fees_sweep
+
+    return payment_fees_sweep()

@@ -16,6 +16,15 @@ urlpatterns = [
     path(
         "office/payments/invoices/<int:invoice_id>/record/", views.office_payment_record, name="office_payment_record"
     ),
+    path("office/payments/unallocated/", views.office_receipts, name="office_receipts"),
+    path("office/payments/unallocated/<int:receipt_id>/", views.office_receipt_detail, name="office_receipt_detail"),
+    path("office/payments/refunds/", views.office_refund_list, name="office_refund_list"),
+    path("office/payments/<int:payment_id>/refund/", views.office_refund, name="office_refund"),
+    path(
+        "office/payments/refunds/<int:request_id>/<str:action>/",
+        views.office_refund_decide,
+        name="office_refund_decide",
+    ),
     path("office/payments/bank-import/", views.office_bank_import, name="office_bank_import"),
     path(
         "office/payments/anomalies/<int:anomaly_id>/resolve/",

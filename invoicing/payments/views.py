@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,13 +19,17 @@ from django.views.decorators.http import require_POST
 from coop.files import private_file_response
 from coop.models import Cooperative
 from coop.money import eur
-from invoicing.models import Invoice, PayoutBatch
+from coop.rulebook.selectors import rule_value
+from invoicing.models import Invoice, Payment, PayoutBatch, RefundRequest
 from invoicing.payments import bank, payouts, rules, selectors, services, webhooks
 from invoicing.payments.exceptions import BankImportError, OnlinePaymentNotSetUp, PaymentError, PayoutError
 from invoicing.payments.forms import (
     BankStatementForm,
     ManualPaymentForm,
     PayoutPrepareForm,
+    ReceiptAllocateForm,
+    ReceiptSettleForm,
+    RefundForm,
     ResolveAnomalyForm,
     StripeAccountForm,
 )
@@ -178,7 +184,14 @@ def office_payment_record(request: HttpRequest, invoice_id: int) -> HttpResponse
             messages.success(request, _("The payment was recorded."))
             return redirect("payments:office_payment_record", invoice_id=invoice.pk)
     return render(
-        request, "invoicing/payments/payment_record.html", {"form": form, "invoice": invoice, "summary": summary}
+        request,
+        "invoicing/payments/payment_record.html",
+        {
+            "form": form,
+            "invoice": invoice,
+            "summary": summary,
+            "disputes": selectors.dispute_list_for_invoice(invoice=invoice),
+        },
     )
 
 
@@ -206,6 +219,171 @@ def office_bank_import(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def office_receipts(request: HttpRequest) -> HttpResponse:
+    coop = _office(request, coordinator=True)
+    fee_missing = selectors.payment_list_fee_missing(
+        coop=coop, older_than=timezone.now() - dt.timedelta(days=FEE_MISSING_AFTER_DAYS)
+    )
+    return render(
+        request,
+        "invoicing/payments/receipt_list.html",
+        {"receipts": selectors.receipt_list_open(coop=coop), "fee_missing": fee_missing},
+    )
+
+
+# Stripe reports a payment's fee within minutes; a day without it means the sweep keeps failing.
+FEE_MISSING_AFTER_DAYS = 1
+
+
+@login_required
+def office_receipt_detail(request: HttpRequest, receipt_id: int) -> HttpResponse:
+    coop = _office(request, coordinator=True)
+    receipt = selectors.receipt_get_for_coop(coop=coop, receipt_id=receipt_id)
+    if receipt is None:
+        raise Http404
+    targets = selectors.receipt_allocation_targets(receipt=receipt)
+    choices = [
+        (
+            t.invoice.pk,
+            _("%(number)s (%(business)s), still owed %(due)s")
+            % {"number": t.invoice.number, "business": t.invoice.business, "due": t.due},
+        )
+        for t in targets
+    ]
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    allocate_form = ReceiptAllocateForm(
+        request.POST if action == "allocate" else None,
+        choices=choices,
+        prefix="allocate",
+        initial={"amount": receipt.amount_open.amount},
+    )
+    settle_form = ReceiptSettleForm(
+        request.POST if action in ("refund", "write_off") else None,
+        prefix="settle",
+        initial={"amount": receipt.amount_open.amount},
+    )
+    status = 200
+    if action == "allocate" and allocate_form.is_valid():
+        try:
+            services.receipt_allocate(
+                coop=coop,
+                receipt_id=receipt.pk,
+                invoice_id=allocate_form.cleaned_data["invoice"],
+                amount=eur(allocate_form.cleaned_data["amount"]),
+                actor=request.user,
+            )
+        except PaymentError as exc:
+            allocate_form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The money was allocated to the invoice."))
+            return redirect("payments:office_receipts")
+    elif action in ("refund", "write_off") and settle_form.is_valid():
+        service = services.receipt_refund if action == "refund" else services.receipt_write_off
+        try:
+            service(
+                coop=coop,
+                receipt_id=receipt.pk,
+                amount=eur(settle_form.cleaned_data["amount"]),
+                reason=settle_form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except PaymentError as exc:
+            settle_form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("The money was refunded.") if action == "refund" else _("The money was written to income.")
+            )
+            return redirect("payments:office_receipts")
+    if request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "invoicing/payments/receipt_detail.html",
+        {
+            "receipt": receipt,
+            "allocate_form": allocate_form,
+            "settle_form": settle_form,
+            "has_targets": bool(targets),
+        },
+        status=status,
+    )
+
+
+@login_required
+def office_refund(request: HttpRequest, payment_id: int) -> HttpResponse:
+    coop = _office(request, coordinator=True)
+    payment = selectors.payment_get_for_coop(coop=coop, payment_id=payment_id)
+    if payment is None:
+        raise Http404
+    form = RefundForm(request.POST or None, stripe_payment=payment.method == Payment.Method.STRIPE)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                done = services.refund_request(
+                    coop=coop,
+                    payment_id=payment.pk,
+                    amount=eur(form.cleaned_data["amount"]),
+                    method=form.cleaned_data["method"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except PaymentError as exc:
+                form.add_error(None, str(exc))
+            else:
+                if done.status == RefundRequest.Status.DONE:
+                    messages.success(request, _("The money was refunded."))
+                else:
+                    messages.success(
+                        request,
+                        _("The refund is above the board limit. A board member must approve it; then it is done."),
+                    )
+                return redirect("payments:office_refund", payment_id=payment.pk)
+    return render(
+        request,
+        "invoicing/payments/refund_form.html",
+        {
+            "payment": payment,
+            "form": form,
+            "refundable": eur(payment.amount.amount - payment.amount_refunded.amount),
+            "disputes": selectors.dispute_list_for_invoice(invoice=payment.invoice),
+            "board_limit": eur(rule_value(coop, "board_payout_limit", on=timezone.localdate())),
+        },
+        status=status,
+    )
+
+
+@login_required
+def office_refund_list(request: HttpRequest) -> HttpResponse:
+    coop = _office(request)
+    return render(
+        request,
+        "invoicing/payments/refund_list.html",
+        {
+            "waiting": selectors.refund_request_list_waiting(coop=coop),
+            "can_decide": rules.is_board(request.user, coop.pk),
+        },
+    )
+
+
+@login_required
+@require_POST
+def office_refund_decide(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
+    coop = _office(request, board=True)
+    if action not in ("approve", "reject"):
+        raise Http404
+    try:
+        services.refund_decide(coop=coop, request_id=request_id, approve=action == "approve", actor=request.user)
+    except PaymentError as exc:
+        messages.error(request, str(exc))
+    else:
+        done = _("The money was refunded.") if action == "approve" else _("The refund was rejected.")
+        messages.success(request, done)
+    return redirect("payments:office_refund_list")
 
 
 @login_required

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from coop.models import Cooperative
 from invoicing import stripe_gateway
-from invoicing.models import Dispute, Payment, PaymentAnomaly, StripeAccount, WebhookEvent
+from invoicing.models import PaymentAnomaly, StripeAccount, UnallocatedReceipt, WebhookEvent
 from invoicing.payments import services
 
 logger = logging.getLogger(__name__)
@@ -302,6 +302,9 @@ def _charge_refunded(coop: Cooperative, event: stripe_gateway.StripeEvent, facts
     if invoice_id is None or not facts.invoice_of_coop or not pi:
         return _unknown_invoice(coop, event)
     note = ""
+    if not facts.intent_paid and UnallocatedReceipt.objects.filter(coop=coop, stripe_payment_intent_id=pi).exists():
+        # Money that fit no invoice, refunded from the unallocated-money page: booked there already.
+        return Outcome.IGNORED, "refund of unallocated money, booked when it was made"
     # The refund arrived before the paid event: the charge itself proves the payment, record it first.
     if not facts.intent_paid and charge.get("paid") and charge.get("status") == "succeeded":
         outcome, note = _paid(
@@ -330,29 +333,39 @@ def _charge_refunded(coop: Cooperative, event: stripe_gateway.StripeEvent, facts
 def _dispute_created(coop: Cooperative, event: stripe_gateway.StripeEvent, facts: _Facts) -> tuple[str, str]:
     dispute = event.object
     pi = dispute.get("payment_intent") or ""
-    payment = Payment.objects.filter(stripe_payment_intent_id=pi, coop=coop).select_related("invoice").first()
-    invoice = payment.invoice if payment else None
-    amount = services.from_cents(int(dispute.get("amount") or 0))
-    _row, created = Dispute.objects.get_or_create(
+    amount_cents = int(dispute.get("amount") or 0)
+    row, created = services.dispute_record(
+        coop=coop,
         stripe_dispute_id=dispute.get("id") or event.id,
-        defaults={
-            "coop": coop,
-            "invoice": invoice,
-            "stripe_payment_intent_id": pi,
-            "amount": amount,
-            "reason": (dispute.get("reason") or "")[:60],
-        },
+        payment_intent_id=pi,
+        amount_cents=amount_cents,
+        reason=dispute.get("reason") or "",
     )
     # A dispute is a coordinator's case (evidence, deadline); the books follow when Stripe decides it.
     services.anomaly_record(
         coop=coop,
         kind=PaymentAnomaly.Kind.DISPUTE,
         source=dispute.get("id") or event.id,
-        invoice=invoice,
-        description=f"Dispute of {amount} on {pi} ({dispute.get('reason') or 'no reason'})",
+        invoice=row.invoice,
+        description=f"Dispute of {services.from_cents(amount_cents)} on {pi} ({dispute.get('reason') or 'no reason'})",
         data={"payment_intent": pi, "amount_cents": dispute.get("amount"), "reason": dispute.get("reason")},
     )
     return Outcome.ANOMALY, "dispute recorded" if created else "dispute already recorded"
+
+
+def _dispute_closed(coop: Cooperative, event: stripe_gateway.StripeEvent, facts: _Facts) -> tuple[str, str]:
+    dispute = event.object
+    # Make sure it is stored (a closed event may be the first we hear of it), then follow Stripe's decision.
+    _dispute_created(coop, event, facts)
+    closed = services.dispute_close(
+        coop=coop,
+        stripe_dispute_id=dispute.get("id") or event.id,
+        outcome=str(dispute.get("status") or ""),
+        on=_day(event.created),
+    )
+    if closed is None:
+        return Outcome.IGNORED, f"dispute closed as {dispute.get('status')}: nothing to book"
+    return Outcome.PROCESSED, f"dispute {closed.status}"
 
 
 HANDLERS: dict[str, Callable[[Cooperative, stripe_gateway.StripeEvent, _Facts], tuple[str, str]]] = {
@@ -361,6 +374,8 @@ HANDLERS: dict[str, Callable[[Cooperative, stripe_gateway.StripeEvent, _Facts], 
     "payment_intent.payment_failed": _pi_failed,
     "charge.refunded": _charge_refunded,
     "charge.dispute.created": _dispute_created,
+    "charge.dispute.updated": _dispute_created,
+    "charge.dispute.closed": _dispute_closed,
 }
 
 

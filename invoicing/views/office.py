@@ -19,7 +19,7 @@ from coop.ledger.selectors import journal_list, receivable_for_invoice
 from coop.money import to_decimal
 from invoicing.exceptions import InvoicingError
 from invoicing.forms import CreditNoteForm, InvoiceRunForm, PeriodForm
-from invoicing.payments.selectors import invoice_rows_with_payment_status
+from invoicing.payments.selectors import dispute_list_for_invoice, invoice_rows_with_payment_status
 from invoicing.selectors import (
     credit_note_get_for_coop,
     credit_note_list_for_coop,
@@ -84,7 +84,11 @@ def office_invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse
         raise Http404
     context = invoice_document_context(invoice)
     context.update(
-        {"receivable": receivable_for_invoice(invoice), "journal": journal_list(coop, reference=invoice, limit=None)}
+        {
+            "receivable": receivable_for_invoice(invoice),
+            "journal": journal_list(coop, reference=invoice, limit=None),
+            "disputes": dispute_list_for_invoice(invoice=invoice),
+        }
     )
     return render(request, "invoicing/invoice_detail_office.html", context)
 

@@ -30,6 +30,7 @@ from coop.demo.services.businesses import businesses_seed
 from coop.demo.services.context import BATCH, SeedContext
 from coop.demo.services.governance import governance_seed
 from coop.demo.services.members import members_seed
+from coop.demo.services.payments import payments_seed
 from coop.demo.services.stripe_keys import demo_stripe_keys_seed
 from coop.demo.services.work import work_seed
 from coop.models import AuditEvent, Cooperative
@@ -168,6 +169,7 @@ def demo_seed(
         )
         work = work_seed(ctx, residents=residents, businesses=seeded_businesses)
         decisions = governance_seed(ctx)
+        money = payments_seed(ctx, businesses=seeded_businesses)
         counts = {
             "members": len(residents),
             "businesses": len(seeded_businesses),
@@ -177,6 +179,7 @@ def demo_seed(
             "assignments": work.assignments,
             "hour_entries": work.hour_entries,
             **decisions,
+            **money,
         }
         for coop in ctx.coops.values():
             ctx.audit(

@@ -87,13 +87,14 @@ def test_unreadable_file_imports_nothing(invoice, coordinator):
     assert BankStatementImport.objects.count() == 0
 
 
-def test_line_paying_more_than_owed_stays_unmatched(invoice, coordinator):
+def test_line_paying_more_than_owed_pays_the_invoice_and_books_the_rest_as_unallocated(invoice, coordinator):
     content = (
         f"date,amount,counterparty,iban,description\n2026-03-20,{invoice.total_gross.amount + 1},B,,{invoice.number}\n"
     ).encode()
     result = bank_statement_import(coop=invoice.coop, actor=coordinator, filename="x.csv", content=content)
-    assert result.unmatched[0].invoice == invoice
-    assert Payment.objects.count() == 0
+    assert result.matched[0].invoice == invoice
+    assert Payment.objects.get().amount == invoice.total_gross
+    assert [r.amount for r in result.unallocated] == [eur("1.00")]
 
 
 def test_other_coops_invoice_number_is_not_matched(invoice, lunetten_invoice, coordinator):

@@ -9,7 +9,15 @@ from django.db.models import Sum
 
 from coop.ledger.models import AccountCode, LedgerLeg, LedgerTransaction
 from coop.ledger.selectors import receivable_for_invoice, trial_balance
-from invoicing.models import Dispute, InvoiceSettlement, Payment, PaymentAnomaly, Refund, WebhookEvent
+from invoicing.models import (
+    Dispute,
+    InvoiceSettlement,
+    Payment,
+    PaymentAnomaly,
+    Refund,
+    UnallocatedReceipt,
+    WebhookEvent,
+)
 from invoicing.payments.selectors import invoice_payment_summary, payment_integrity_check
 from invoicing.payments.services import stripe_account_set
 from tests.invoicing.payments import stripe_events as se
@@ -129,12 +137,14 @@ def test_unknown_event_type_is_logged_and_acknowledged(invoice, post_event, capl
     assert Payment.objects.count() == 0
 
 
-def test_amount_that_does_not_match_is_an_anomaly_and_posts_nothing(invoice, post_event):
+def test_amount_that_does_not_match_is_an_anomaly_and_goes_to_suspense_not_the_invoice(invoice, post_event):
     _pi, ev = _paid_event(invoice, amount=cents(invoice) + 500)
     ledger_before = LedgerTransaction.objects.count()
     assert post_event(invoice.coop, ev).status_code == 200
     assert Payment.objects.count() == 0
-    assert LedgerTransaction.objects.count() == ledger_before
+    # Stripe holds the money all the same: booked once, to suspense (unallocated receipts).
+    assert LedgerTransaction.objects.count() == ledger_before + 1
+    assert UnallocatedReceipt.objects.get().amount.amount * 100 == cents(invoice) + 500
     anomaly = PaymentAnomaly.objects.get()
     assert anomaly.kind == PaymentAnomaly.Kind.AMOUNT_MISMATCH
     assert anomaly.invoice == invoice
@@ -233,7 +243,8 @@ def test_payment_for_an_already_credited_invoice_is_an_anomaly(invoice, post_eve
     ledger_before = LedgerTransaction.objects.count()
     assert post_event(invoice.coop, ev).status_code == 200
     assert Payment.objects.count() == 0
-    assert LedgerTransaction.objects.count() == ledger_before
+    assert LedgerTransaction.objects.count() == ledger_before + 1  # to suspense, not to the invoice
+    assert UnallocatedReceipt.objects.get().invoice == invoice
     assert PaymentAnomaly.objects.get().kind == PaymentAnomaly.Kind.NOT_PAYABLE
 
 

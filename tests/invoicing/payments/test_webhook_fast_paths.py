@@ -114,7 +114,9 @@ def test_query_budget_per_kind_of_event(invoice, post_event):
     failed = se.event("payment_intent.payment_failed", failed_pi)
     assert post_event(invoice.coop, se.event("payment_intent.created", {"id": "pi_x"})).status_code == 200  # cached
     budget = [
-        (paid, "processed", 11),  # read, lock, re-read, ledger key, txn, legs, audit, payment, settlement, audit, event
+        # read, lock, re-read, accounts, ledger key, txn, legs, audit, payment, settlement, disputes told before
+        # this payment (to link them), audit, event
+        (paid, "processed", 12),
         (session_paid, "ignored", 2),  # the same payment told again: the read and the event row
         (failed, "ignored", 2),  # a late failure: the same
         (paid, "duplicate", 1),  # a redelivery: the read
