@@ -64,9 +64,9 @@ def share_refund_batch_prepare(*, coop: Cooperative, actor: Any, execution_date:
                 iban=s.member.iban,
                 amount=eur(s.refund_amount),
                 member_id=s.member_id,
-                description=(
-                    _("Refund of share capital, member %(number)s") % {"number": s.member.member_number}
-                )[:140],
+                description=(_("Refund of share capital, member %(number)s") % {"number": s.member.member_number})[
+                    :140
+                ],
             )
             for s in shares
         ]
@@ -115,9 +115,7 @@ def share_wages_deduct(*, share_id: int) -> SharePayment | None:
     Safe to run twice: the share row is locked and what is still owed is read again under the lock.
     """
     with transaction.atomic():
-        share = (
-            MemberShare.objects.select_for_update(of=("self",)).select_related("coop", "member").get(pk=share_id)
-        )
+        share = MemberShare.objects.select_for_update(of=("self",)).select_related("coop", "member").get(pk=share_id)
         if share.status != MemberShare.Status.OWED or share.wage_deduction_agreed_at is None:
             return None
         today = timezone.localdate()

@@ -113,7 +113,9 @@ def member_leave(*, ctx: AuditContext, member: Member, reason: str = "", cancel_
 
 def _board_only(ctx: AuditContext, member: Member) -> None:
     if member.coop_id not in coop_ids_for_role(ctx.actor, Role.Kind.BOARD):
-        raise MembershipError(_("Only the board of this coop can suspend a member or lift a suspension."), code="not_board")
+        raise MembershipError(
+            _("Only the board of this coop can suspend a member or lift a suspension."), code="not_board"
+        )
 
 
 def member_suspend(*, ctx: AuditContext, member: Member, reason: str, cancel_planned: bool = False) -> Member:

@@ -34,7 +34,9 @@ from members.models import Member, MemberShare, Role, SharePayment
 from members.selectors import AuditContext, coop_ids_for_role
 
 
-def _share_transition(share: MemberShare, to: str, *, ctx: AuditContext, action: str, fields: list[str], data: dict[str, Any]) -> None:
+def _share_transition(
+    share: MemberShare, to: str, *, ctx: AuditContext, action: str, fields: list[str], data: dict[str, Any]
+) -> None:
     old = share.status
     if to not in MemberShare.TRANSITIONS[old]:
         raise ShareError(
@@ -124,9 +126,7 @@ def share_payment_record(
             raise ShareError(_("Nothing is owed on this share."), code="not_owed")
         open_amount = eur(locked.total.amount - share_paid_total(locked).amount)
         if amount.amount > open_amount.amount:
-            raise ShareError(
-                _("Only %(open)s is still owed on this share.") % {"open": open_amount}, code="too_much"
-            )
+            raise ShareError(_("Only %(open)s is still owed on this share.") % {"open": open_amount}, code="too_much")
         coop, member = locked.coop, locked.member
         if method == SharePayment.Method.BANK:
             debit_account = account_get_or_create(coop=coop, code=AccountCode.BANK)
@@ -229,14 +229,18 @@ def share_settle_on_leaving(*, ctx: AuditContext, member: Member, on: dt.date) -
                 idempotency_key=f"share-refund-due:{share.pk}",
             )
             share.refund_amount = paid
-            share.refund_due_on = _add_months(on, term)
+            share.refund_due_on = months_after(on, term)
             _share_transition(
                 share,
                 MemberShare.Status.REFUND_DUE,
                 ctx=ctx,
                 action="share.refund_due",
                 fields=["left_on", "refund_amount", "refund_due_on"],
-                data={"refund": str(paid.amount), "refund_due_on": share.refund_due_on.isoformat(), "term_months": term},
+                data={
+                    "refund": str(paid.amount),
+                    "refund_due_on": share.refund_due_on.isoformat(),
+                    "term_months": term,
+                },
             )
         else:
             _share_transition(
@@ -288,7 +292,7 @@ def share_refund_approve(*, actor: Any, share: MemberShare, on: dt.date | None =
     return locked
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def months_after(day: dt.date, months: int) -> dt.date:
     """The same day `months` later (the last day of a shorter month: 31 August + 6 months = 28/29 February)."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)

@@ -82,6 +82,7 @@ class Resident:
     neighbourhood_only: bool = False
     skills: dict[str, dt.date | None] = field(default_factory=dict)
     is_demo: bool = False
+    share_paid: bool = False
 
     @property
     def works(self) -> bool:
@@ -131,7 +132,6 @@ def members_seed(ctx: SeedContext, *, count: int, fixed: list[tuple[StaffSpec, s
     rng = ctx.rng
     residents: list[Resident] = []
     users: list[User] = []
-    share_capital = {slug: eur(values["membership_share_capital"]) for slug, values in ctx.rules.items()}
     founded = ctx.at(ctx.founded_on, dt.time(10, 0))
 
     # Fixed people first, so their member numbers (board: founders) are the lowest.
@@ -153,11 +153,8 @@ def members_seed(ctx: SeedContext, *, count: int, fixed: list[tuple[StaffSpec, s
             applied_at=decided - dt.timedelta(days=5),
             decided_at=decided,
             decided_by=_decider(ctx, slug),
-            share_capital_status=Member.ShareCapital.PAID,
         )
-        # Money fields are set as attributes: django-stubs types a MoneyField's __init__ argument as a Decimal.
-        member.share_capital = share_capital[slug]
-        resident = Resident(member=member, coop_slug=slug)
+        resident = Resident(member=member, coop_slug=slug, share_paid=True)
         if spec.kind == "member":
             # Fatima: a complete stapelbaan profile that fits the demo bakery's shifts.
             member.date_of_birth = dt.date(ctx.today.year - 38, 4, 12)
@@ -208,14 +205,13 @@ def members_seed(ctx: SeedContext, *, count: int, fixed: list[tuple[StaffSpec, s
             member.applied_at = ctx.between(founded + dt.timedelta(days=10), ctx.now - dt.timedelta(days=25))
             member.decided_at = member.applied_at + dt.timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 6))
             member.decided_by = _decider(ctx, slug)
+        share_paid = False
+        if status != Member.Status.APPLIED:
             if status == Member.Status.REJECTED:
                 member.rejection_reason = rng.choice(REJECTION_REASONS)
             else:
-                member.share_capital = share_capital[slug]
-                member.share_capital_status = (
-                    Member.ShareCapital.PAID if rng.random() < 0.88 else Member.ShareCapital.OWED
-                )
-        resident = Resident(member=member, coop_slug=slug)
+                share_paid = rng.random() < 0.88
+        resident = Resident(member=member, coop_slug=slug, share_paid=share_paid)
         if status in (Member.Status.ACTIVE, Member.Status.PAUSED):
             resident.target_minutes = (
                 rng.choices([h for h, _ in TARGET_HOURS], weights=[w for _, w in TARGET_HOURS], k=1)[0] * 60
@@ -306,8 +302,6 @@ def _members_audit(ctx: SeedContext, residents: list[Resident]) -> None:
             data={
                 "old": "applied",
                 "new": "active",
-                "share_capital": str(m.share_capital),
-                "share_capital_status": m.share_capital_status,
                 "at": m.decided_at.isoformat() if m.decided_at else "",
             },
         )
