@@ -62,7 +62,7 @@ def share_refund_batch_prepare(*, coop: Cooperative, actor: Any, execution_date:
             PayoutLine(
                 payee_name=s.member.full_name,
                 iban=s.member.iban,
-                amount=eur(s.refund_amount),
+                amount=eur(s.refund_amount or 0),
                 member_id=s.member_id,
                 description=(_("Refund of share capital, member %(number)s") % {"number": s.member.member_number})[
                     :140

@@ -151,7 +151,7 @@ def office_share_payment(request: HttpRequest, share_id: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("office_share_register")
     try:
         share_payment_record(

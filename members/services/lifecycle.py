@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.departures import departure_handle
-
 from members.exceptions import MembershipError, TransitionNotAllowedError
 from members.models import Member, Role
 from members.selectors import AuditContext, coop_ids_for_role

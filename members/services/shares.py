@@ -60,7 +60,7 @@ def share_paid_total(share: MemberShare) -> Money:
 
 
 def share_issue(*, ctx: AuditContext, member: Member, on: dt.date, book: Rulebook | None = None) -> MemberShare:
-    """Issue the admission share at the rulebook's value of `on` and post it as owed (inside the caller's transaction)."""
+    """Issue the admission share at the rulebook's value of `on`, posted as owed (in the caller's transaction)."""
     coop = member.coop
     book = book or Rulebook.for_coop(coop)
     nominal = eur(book.value("membership_share_capital", on=on))

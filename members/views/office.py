@@ -7,6 +7,8 @@ staffs that other coop too: they switch coops first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -185,13 +187,14 @@ def office_member_status(request: HttpRequest, member_id: int) -> HttpResponse:
         stepping_back = action in ("pause", "leave", "suspend")
         warning = departure_preview(member) if stepping_back else []
         if not warning or request.POST.get("confirm") == "yes":
-            service = {
+            services: dict[str, Callable[..., Member]] = {
                 "pause": member_pause,
                 "resume": member_resume,
                 "leave": member_leave,
                 "suspend": member_suspend,
                 "unsuspend": member_unsuspend,
-            }[action]
+            }
+            service = services[action]
             kwargs = {"cancel_planned": True} if stepping_back else {}
             try:
                 service(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.forms import MemberDetailsForm, MemberSkillsForm, OptionalReasonForm, WorkerProfileForm
 from members.departures import departure_preview
+from members.forms import MemberDetailsForm, MemberSkillsForm, OptionalReasonForm, WorkerProfileForm
 from members.models import Member, WorkerProfile
 from members.portal_widgets import member_widget_list
 from members.selectors import (
@@ -172,7 +174,12 @@ def member_status(request: HttpRequest) -> HttpResponse:
     warning: list[str] = []
     action = request.POST.get("action") or ""
     if request.method == "POST":
-        service = {"pause": member_pause, "resume": member_resume, "leave": member_leave}.get(action)
+        services: dict[str, Callable[..., Member]] = {
+            "pause": member_pause,
+            "resume": member_resume,
+            "leave": member_leave,
+        }
+        service = services.get(action)
         if service is None:
             form.add_error(None, _("Choose what you want to do."))
         elif form.is_valid():

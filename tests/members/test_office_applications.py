@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from coop.models import AuditEvent
-from members.models import MemberShare, Member, WorkerProfile
+from members.models import Member, MemberShare, WorkerProfile
 from tests.factories import ActiveMemberFactory
 from tests.members.factories import confirmed_applicant, unconfirmed_applicant
 
