@@ -95,9 +95,11 @@ def _coop_shares_seed(ctx: SeedContext, coop: Cooperative, slug: str, residents:
 
 def _postings_seed(ctx: SeedContext, coop: Cooperative, shares: list[MemberShare], nominal: object) -> None:
     """Summed postings of the register's history (legs per member), so every balance matches the register."""
-    wanted: list[tuple[str, int | None, int | None, str]] = [
-        (str(AccountCode.SHARES_RECEIVABLE), None, s.member_id, s.member.full_name) for s in shares
-    ] + [(str(AccountCode.SHARES_REFUNDABLE), None, s.member_id, s.member.full_name) for s in shares if s.refund_amount]
+    wanted: list[tuple[str, int | None, int | None, str]] = []
+    for s in shares:
+        wanted.append((AccountCode.SHARES_RECEIVABLE, None, s.member_id, s.member.full_name))
+        if s.refund_amount:
+            wanted.append((AccountCode.SHARES_REFUNDABLE, None, s.member_id, s.member.full_name))
     accounts = account_get_or_create_many(coop=coop, wanted=wanted)
     capital = account_get_or_create(coop=coop, code=AccountCode.SHARE_CAPITAL)
     bank = account_get_or_create(coop=coop, code=AccountCode.BANK)
