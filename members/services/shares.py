@@ -127,7 +127,9 @@ def share_payment_record(
             raise ShareError(_("Nothing is owed on this share."), code="not_owed")
         open_amount = eur(locked.total.amount - share_paid_total(locked).amount)
         if amount.amount > open_amount.amount:
-            raise ShareError(_("Only %(open)s is still owed on this share.") % {"open": format_money(open_amount)}, code="too_much")
+            raise ShareError(
+                _("Only %(open)s is still owed on this share.") % {"open": format_money(open_amount)}, code="too_much"
+            )
         coop, member = locked.coop, locked.member
         if method == SharePayment.Method.BANK:
             debit_account = account_get_or_create(coop=coop, code=AccountCode.BANK)

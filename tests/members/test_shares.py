@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from coop.ledger.models import Account, AccountCode, LedgerLeg, LedgerTransaction
+from coop.ledger.models import Account, AccountCode, LedgerTransaction
 from coop.ledger.selectors import account_balance, trial_balance
 from coop.ledger.services import Leg, account_get_or_create, ledger_post
 from coop.models import AuditEvent
@@ -271,7 +271,7 @@ def test_a_member_leaves_and_gets_their_share_back_in_a_payout_batch(
     payout_batch_approve(batch_id=batch.pk, actor=second_board_member)
     batch.refresh_from_db()
     xml = batch.sepa_file.read().decode()
-    assert "pain.001" in xml and "<InstdAmt Ccy=\"EUR\">25.00</InstdAmt>" in xml
+    assert "pain.001" in xml and '<InstdAmt Ccy="EUR">25.00</InstdAmt>' in xml
     assert _balance(kanaleneiland, AccountCode.SHARES_REFUNDABLE, applicant) == 0
     assert _balance(kanaleneiland, AccountCode.BANK) == 0  # paid in 25, paid back 25
     assert trial_balance(kanaleneiland).total.amount == 0
