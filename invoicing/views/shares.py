@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from coop.money import eur
 from coop.rulebook.book import Rulebook
 from invoicing.payments.exceptions import PayoutError
 from invoicing.payments.shares import share_refund_batch_prepare, share_refunds_to_pay
@@ -76,16 +78,23 @@ def office_share_register(request: HttpRequest) -> HttpResponse:
     coop = staff_coop(request)
     is_coordinator, is_board = _roles(request, coop.pk)
     rows = share_register_list(coop)
+    summary = {
+        "paid": eur(sum((r.paid.amount for r in rows if r.share.left_on is None), Decimal(0))),
+        "holders": sum(1 for r in rows if r.share.left_on is None),
+        "open": eur(sum((r.open_amount.amount for r in rows), Decimal(0))),
+        "owing": sum(1 for r in rows if r.open_amount.amount > 0),
+        "to_decide": sum(1 for r in rows if r.share.status == MemberShare.Status.REFUND_DUE),
+    }
     return render(
         request,
         "invoicing/shares_register.html",
         {
             "coop": coop,
             "rows": rows,
+            "summary": summary,
             "is_coordinator": is_coordinator,
             "is_board": is_board,
             "to_pay": share_refunds_to_pay(coop).count(),
-            "payment_form": SharePaymentForm(initial={"paid_on": timezone.localdate()}),
             "today": timezone.localdate(),
         },
     )
