@@ -80,7 +80,7 @@ def office_share_register(request: HttpRequest) -> HttpResponse:
     rows = share_register_list(coop)
     summary = {
         "paid": eur(sum((r.paid.amount for r in rows if r.share.left_on is None), Decimal(0))),
-        "holders": sum(1 for r in rows if r.share.left_on is None),
+        "holders": sum(1 for r in rows if r.share.left_on is None and r.paid.amount > 0),
         "open": eur(sum((r.open_amount.amount for r in rows), Decimal(0))),
         "owing": sum(1 for r in rows if r.open_amount.amount > 0),
         "to_decide": sum(1 for r in rows if r.share.status == MemberShare.Status.REFUND_DUE),

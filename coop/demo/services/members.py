@@ -16,6 +16,8 @@ from coop.demo.services.context import BATCH, SeedContext, money_cents
 from coop.money import eur
 from members.models import Member, MemberSkill, User, WorkerProfile, availability_bit
 
+# Longer ago than the founding rulebook's share refund term (6 months) plus a month to spare.
+LEFT_LONG_AGO_DAYS = 240
 STATUS_MIX = (
     (Member.Status.ACTIVE, 0.82),
     (Member.Status.APPLIED, 0.07),
@@ -233,11 +235,30 @@ def members_seed(ctx: SeedContext, *, count: int, fixed: list[tuple[StaffSpec, s
     for resident, user in zip(residents[len(fixed) :], users, strict=True):
         resident.member.user = user
 
+    _one_member_left_long_ago(ctx, residents[len(fixed) :])
     _number_members(residents)
     Member.objects.bulk_create([r.member for r in residents], batch_size=BATCH)
     _profiles_seed(ctx, residents)
     _members_audit(ctx, residents)
     return residents
+
+
+def _one_member_left_long_ago(ctx: SeedContext, generated: list[Resident]) -> None:
+    """Each coop has a member who left long enough ago to get their share back (the demo's refund batch).
+
+    If chance gave a coop none, the earliest-admitted generated active member is the one who left.
+    """
+    long_ago = ctx.now - dt.timedelta(days=LEFT_LONG_AGO_DAYS)
+    for slug in ctx.coops:
+        ours = [r for r in generated if r.coop_slug == slug and r.member.decided_at and r.member.decided_at < long_ago]
+        if any(r.member.status == Member.Status.LEFT for r in ours):
+            continue
+        active = sorted(
+            (r for r in ours if r.member.status == Member.Status.ACTIVE), key=lambda r: r.member.decided_at or ctx.now
+        )
+        if active:
+            active[0].member.status = Member.Status.LEFT
+            active[0].share_paid = True
 
 
 def _number_members(residents: list[Resident]) -> None:

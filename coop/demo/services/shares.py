@@ -38,19 +38,20 @@ def _coop_shares_seed(ctx: SeedContext, coop: Cooperative, slug: str, residents:
     term = int(ctx.rules[slug]["share_refund_term_months"])
     if nominal.amount <= 0 or not residents:
         return 0
-    ready_by = ctx.today - dt.timedelta(days=31 * term + 14)
+    ready_by = ctx.today - dt.timedelta(days=31 * term + 7)
     # The member whose refund is ready: left (paid up) long enough ago for the rulebook's term.
     ready = next(
         (
             r
             for r in sorted(residents, key=lambda r: r.member.member_number or 0)
             if r.member.status == Member.Status.LEFT
-            and r.share_paid
             and r.member.decided_at is not None
             and r.member.decided_at.date() < ready_by - dt.timedelta(days=30)
         ),
         None,
     )
+    if ready is not None:
+        ready.share_paid = True  # they paid when they joined, so there is something to give back
     shares: list[MemberShare] = []
     for r in residents:
         m = r.member
