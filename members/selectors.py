@@ -105,14 +105,14 @@ def member_for_user(user: Any) -> Member | None:
 
 
 def member_get_for_assistance(*, user: Any, member_id: int) -> Member | None:
-    """The member a coordinator may act for: in one of their coops, active or paused, with consent."""
+    """The member a coordinator may act for: in one of their coops, not left or rejected, with consent."""
     return (
         Member.objects.select_related("coop", "user")
         .filter(
             pk=member_id,
             coop_id__in=coop_ids_for_role(user, Role.Kind.COORDINATOR),
             assisted_consent_at__isnull=False,
-            status__in=[Member.Status.APPLIED, Member.Status.ACTIVE, Member.Status.PAUSED],
+            status__in=[Member.Status.APPLIED, Member.Status.ACTIVE, Member.Status.PAUSED, Member.Status.SUSPENDED],
         )
         .first()
     )

@@ -146,7 +146,7 @@ def test_the_share_register_matches_the_books_and_a_refund_is_ready_for_a_batch(
     assert batch.kind == PayoutBatch.Kind.SHARES and batch.items.get().member_id == ready[0].member_id
     payout_batch_approve(batch_id=batch.pk, actor=User.objects.get(email="board2@kanaleneiland.example.org"))
     assert trial_balance(coop).total.amount == 0
-    refunded = [r for r in share_register_list(coop) if r.share.pk == ready[0].pk][0]
+    refunded = next(r for r in share_register_list(coop) if r.share.pk == ready[0].pk)
     assert refunded.refunded_on is not None
 
 
