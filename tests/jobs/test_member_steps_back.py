@@ -73,6 +73,8 @@ def test_the_member_sees_what_is_cancelled_before_pausing_and_nothing_changes_ye
 def test_after_confirming_the_work_is_cancelled_the_business_told_and_matching_fills_the_seat(
     client, django_capture_on_commit_callbacks, fatima_pending, fatima_planned, bakery, kanaleneiland
 ):
+    bakery.contact.preferred_language = "en"
+    bakery.contact.save(update_fields=["preferred_language"])
     client.force_login(fatima_planned.member.user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("member_status"), {"action": "pause", "reason": "holiday", "confirm": "yes"})
