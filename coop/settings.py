@@ -267,6 +267,11 @@ CELERY_BEAT_SCHEDULE["invoicing-runs-due"] = {
     "task": "invoicing.tasks.invoice_runs_due_task",
     "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=2, minute=30),
 }
+# Shares: daily at 03:00 (after the invoice run), shares members agreed to pay from wages.
+CELERY_BEAT_SCHEDULE["invoicing-share-wage-deductions"] = {
+    "task": "invoicing.tasks.share_wage_deductions_task",
+    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=3, minute=0),
+}
 # Payments: daily at 09:00, payment reminders on the rulebook's reminder_days schedule.
 CELERY_BEAT_SCHEDULE["payments-reminders"] = {
     "task": "invoicing.payments.tasks.invoice_reminders_send_task",

@@ -54,3 +54,11 @@ def invoice_runs_due_task() -> int:
     for coop, until in due:
         invoice_run_task.delay(coop.pk, until.isoformat())
     return len(due)
+
+
+@shared_task
+def share_wage_deductions_task() -> int:
+    """Daily (beat): pay owed shares from wages where the member agreed; one transaction per share."""
+    from invoicing.payments.shares import share_ids_for_wage_deduction, share_wages_deduct
+
+    return sum(1 for share_id in share_ids_for_wage_deduction() if share_wages_deduct(share_id=share_id) is not None)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from invoicing.views import books, business, member, office
+from invoicing.views import books, business, member, office, shares
 
 urlpatterns = [
     # Business portal
@@ -25,8 +25,14 @@ urlpatterns = [
     ),
     path("office/credit-notes/<int:credit_note_id>/pdf/", office.office_credit_note_pdf, name="office_credit_note_pdf"),
     path("office/payroll/", office.office_payroll_export, name="office_payroll_export"),
+    path("office/shares/", shares.office_share_register, name="office_share_register"),
+    path("office/shares/register.csv", shares.office_share_register_csv, name="office_share_register_csv"),
+    path("office/shares/<int:share_id>/payment/", shares.office_share_payment, name="office_share_payment"),
+    path("office/shares/<int:share_id>/refund/", shares.office_share_refund_approve, name="office_share_refund"),
+    path("office/shares/refund-batch/", shares.office_share_refund_batch, name="office_share_refund_batch"),
     # Member portal
     path("earnings/", member.member_earnings, name="member_earnings"),
+    path("member/shares/", shares.member_shares, name="member_shares"),
     path(
         "earnings/<int:year>/<int:month>/statement.pdf",
         member.member_earnings_statement,

@@ -7,6 +7,9 @@ class JobsConfig(AppConfig):
     verbose_name = _("Jobs")
 
     def ready(self) -> None:
+        from jobs.services.departures import future_work_preview, future_work_release
         from jobs.widgets import widgets_register
+        from members.departures import departure_handler_register
 
         widgets_register()
+        departure_handler_register(preview=future_work_preview, handle=future_work_release)

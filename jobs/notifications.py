@@ -42,6 +42,19 @@ def shift_cancelled_notify_on_commit(assignment_ids: list[int]) -> None:
     transaction.on_commit(_enqueue)
 
 
+def assignments_released_notify_on_commit(assignment_ids: list[int]) -> None:
+    """After commit, tell the business of each released assignment that the member will not come."""
+    from jobs.tasks import assignment_released_notify_task
+
+    ids = list(assignment_ids)
+
+    def _enqueue() -> None:
+        for assignment_id in ids:
+            assignment_released_notify_task.delay(assignment_id)
+
+    transaction.on_commit(_enqueue)
+
+
 def email_send(*, user: User, template: str, context: dict[str, object]) -> None:
     """Render `templates/emails/jobs/<template>_{subject,text,html}` in the user's language and send it."""
     language = getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE
@@ -105,4 +118,43 @@ def shift_cancelled_notify(*, assignment_id: int) -> bool:
             "reason": assignment.shift.cancelled_reason,
         },
     )
+    return True
+
+
+def assignment_released_notify(*, assignment_id: int) -> bool:
+    """Tell a business that a member no longer comes to a shift and the coop looks for someone else."""
+    from jobs.models import Assignment
+    from members.models import Role
+
+    assignment = (
+        Assignment.objects.select_related("shift__job__business", "shift__job__coop", "member")
+        .filter(pk=assignment_id, status=Assignment.Status.CANCELLED)
+        .first()
+    )
+    if assignment is None:
+        return False
+    business = assignment.shift.job.business
+    contacts = list(
+        Role.objects.filter(kind=Role.Kind.BUSINESS_CONTACT, business=business)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    to = sorted({r.user.email for r in contacts if r.user.email}) or [business.billing_email]
+    language = contacts[0].user.preferred_language if contacts else settings.LANGUAGE_CODE
+    context = {
+        "assignment": assignment,
+        "shift": assignment.shift,
+        "job": assignment.shift.job,
+        "member": assignment.member,
+        "business": business,
+        "site_url": getattr(settings, "SITE_URL", ""),
+    }
+    template = "emails/jobs/assignment_released"
+    with translation.override(language):
+        subject = render_to_string(f"{template}_subject.txt", context).strip().replace("\n", " ")
+        text = render_to_string(f"{template}_text.txt", context)
+        html = render_to_string(f"{template}_html.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message.attach_alternative(html, "text/html")
+    message.send()
     return True

@@ -20,6 +20,13 @@ def shift_cancelled_notify_task(assignment_id: int) -> bool:
 
 
 @shared_task
+def assignment_released_notify_task(assignment_id: int) -> bool:
+    from jobs.notifications import assignment_released_notify
+
+    return assignment_released_notify(assignment_id=assignment_id)
+
+
+@shared_task
 def offers_expire_task() -> int:
     """Periodic: expire every pending offer past its answer time, one transaction per offer."""
     from jobs.selectors.offers import offer_ids_expired_pending

@@ -135,7 +135,7 @@ class MemberSkillInline(admin.TabularInline):
 @admin.register(Member)
 class MemberAdmin(CoopScopedAdmin):
     list_display = ["member_number", "last_name", "first_name", "coop", "status", "postcode", "applied_at"]
-    list_filter = ["status", "coop", "share_capital_status"]
+    list_filter = ["status", "coop"]
     search_fields = ["first_name", "last_name", "user__email", "postcode", "member_number"]
     list_select_related = ["coop", "user"]
     # Status, decisions, numbers and consent change through services (audit rows, e-mails, locks).
@@ -148,8 +148,7 @@ class MemberAdmin(CoopScopedAdmin):
         "decided_at",
         "decided_by",
         "rejection_reason",
-        "share_capital",
-        "share_capital_status",
+        "suspension_reason",
         "assisted_consent_at",
         "assisted_consent_note",
     ]

@@ -13,5 +13,9 @@ class TransitionNotAllowedError(MembershipError):
     """The status change is not in the state machine."""
 
 
+class ShareError(MembershipError):
+    """A share-register rule says no (too much, wrong status, before the rulebook's term). Nothing changed."""
+
+
 class BusinessError(ValidationError):
     """A business rule says no (KvK taken, last contact). Nothing changed."""

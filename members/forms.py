@@ -188,11 +188,16 @@ class MemberApplicationForm(PasswordPairMixin, forms.Form):
 
 
 class AdmitForm(StyledForm):
+    PAID, OWED, WAGES = "paid", "owed", "wages"
     share_capital = forms.ChoiceField(
         label=_("Share capital"),
-        choices=Member.ShareCapital.choices,
+        choices=[
+            (OWED, _("Owed")),
+            (PAID, _("Paid")),
+            (WAGES, _("From the first wages (the member agrees)")),
+        ],
         widget=forms.RadioSelect,
-        initial=Member.ShareCapital.OWED,
+        initial=OWED,
     )
 
 
@@ -210,7 +215,15 @@ class OptionalReasonForm(StyledForm):
 
 
 class StaffStatusForm(StyledForm):
-    action = forms.ChoiceField(choices=[("pause", _("Pause")), ("resume", _("Resume")), ("leave", _("End membership"))])
+    action = forms.ChoiceField(
+        choices=[
+            ("pause", _("Pause")),
+            ("resume", _("Resume")),
+            ("leave", _("End membership")),
+            ("suspend", _("Suspend (board)")),
+            ("unsuspend", _("Lift suspension (board)")),
+        ]
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX_LENGTH)
 
 

@@ -5,6 +5,8 @@ Design overview
 `User` logs in with an e-mail address (django-allauth). What a user may do follows from rows:
 - a `Member` row makes them a member of exactly one coop (OneToOne), with a status that moves
   through an explicit state machine (applied -> active -> paused/left, or rejected);
+- `MemberShare` rows are the share register: the shares a member took up at admission, what was
+  paid in (`SharePayment`, by bank or from wages), and the refund after leaving;
 - `Role` rows make them a coordinator or board member of one coop each (a service-centre
   coordinator simply has several), or a contact of a business (coop empty).
 
@@ -32,7 +34,7 @@ from djmoney.models.fields import MoneyField
 
 from coop.identifiers import validate_iban, validate_kvk, validate_vat_id
 from coop.limits import NOTE_MAX_LENGTH
-from coop.models import Cooperative
+from coop.models import AppendOnlyModel, AppendOnlyQuerySet, Cooperative
 
 
 class UserManager(BaseUserManager["User"]):
@@ -99,20 +101,20 @@ class Member(models.Model):
         APPLIED = "applied", _("Applied")
         ACTIVE = "active", _("Active")
         PAUSED = "paused", _("Paused")
+        SUSPENDED = "suspended", _("Suspended")
         LEFT = "left", _("Left")
         REJECTED = "rejected", _("Rejected")
 
+    # Suspension is the board's measure (art. 2:38 BW: a suspended member does not vote); only the
+    # board lifts it or ends the membership.
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.APPLIED: {Status.ACTIVE, Status.REJECTED},
-        Status.ACTIVE: {Status.PAUSED, Status.LEFT},
+        Status.ACTIVE: {Status.PAUSED, Status.SUSPENDED, Status.LEFT},
         Status.PAUSED: {Status.ACTIVE, Status.LEFT},
+        Status.SUSPENDED: {Status.ACTIVE, Status.LEFT},
         Status.LEFT: set(),
         Status.REJECTED: set(),
     }
-
-    class ShareCapital(models.TextChoices):
-        OWED = "owed", _("Owed")
-        PAID = "paid", _("Paid")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="member")
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="members")
@@ -132,10 +134,7 @@ class Member(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     rejection_reason = models.TextField(_("reason for rejection"), max_length=NOTE_MAX_LENGTH, blank=True)
-    share_capital = MoneyField(
-        _("share capital"), max_digits=10, decimal_places=2, default_currency="EUR", null=True, blank=True
-    )
-    share_capital_status = models.CharField(_("share capital"), max_length=4, choices=ShareCapital.choices, blank=True)
+    suspension_reason = models.TextField(_("reason for suspension"), max_length=NOTE_MAX_LENGTH, blank=True)
     assisted_consent_at = models.DateTimeField(_("consent for help given on"), null=True, blank=True)
     assisted_consent_note = models.CharField(_("how consent was given"), max_length=300, blank=True)
 
@@ -145,13 +144,17 @@ class Member(models.Model):
         ordering = ["last_name", "first_name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["applied", "active", "paused", "left", "rejected"]),
+                condition=models.Q(status__in=["applied", "active", "paused", "suspended", "left", "rejected"]),
                 name="member_status_valid",
             ),
             models.UniqueConstraint(fields=["coop", "member_number"], name="member_number_unique_per_coop"),
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("rejection_reason"), NOTE_MAX_LENGTH),
                 name="member_rejection_reason_length",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("suspension_reason"), NOTE_MAX_LENGTH),
+                name="member_suspension_reason_length",
             ),
         ]
         indexes = [models.Index(fields=["coop", "status"])]
@@ -182,6 +185,104 @@ class Member(models.Model):
         if (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day):
             years -= 1
         return years
+
+
+class MemberShare(models.Model):
+    """One line of the share register: shares a member took up, at the nominal value of that day.
+
+    Paid is the sum of its `SharePayment` rows; refunded is a fact of the books (the payout batch
+    that repays it was approved), read by the share selectors, as a fund payout's is.
+    """
+
+    class Status(models.TextChoices):
+        OWED = "owed", _("Not paid yet")
+        PAID = "paid", _("Paid")
+        REFUND_DUE = "refund_due", _("Member left, refund waiting")
+        REFUND_APPROVED = "refund_approved", _("Refund approved by the board")
+        IN_BATCH = "in_batch", _("Refund in a payout batch")
+        CANCELLED = "cancelled", _("Cancelled, nothing was paid")
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.OWED: {Status.PAID, Status.REFUND_DUE, Status.CANCELLED},
+        Status.PAID: {Status.REFUND_DUE},
+        Status.REFUND_DUE: {Status.REFUND_APPROVED},
+        Status.REFUND_APPROVED: {Status.IN_BATCH},
+        # A cancelled batch gives the refund back to the next batch.
+        Status.IN_BATCH: {Status.IN_BATCH},
+        Status.CANCELLED: set(),
+    }
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="member_shares")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="shares")
+    quantity = models.PositiveSmallIntegerField(_("number of shares"))
+    nominal_value = MoneyField(_("value per share"), max_digits=10, decimal_places=2, default_currency="EUR")
+    total = MoneyField(_("total"), max_digits=10, decimal_places=2, default_currency="EUR")
+    issued_on = models.DateField(_("issued on"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OWED)
+    wage_deduction_agreed_at = models.DateTimeField(_("agreed to pay from wages on"), null=True, blank=True)
+    left_on = models.DateField(_("member left on"), null=True, blank=True)
+    refund_amount = MoneyField(
+        _("refund"), max_digits=10, decimal_places=2, default_currency="EUR", null=True, blank=True
+    )
+    refund_due_on = models.DateField(_("refund possible from"), null=True, blank=True)
+    refund_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refund_approved_at = models.DateTimeField(_("refund approved on"), null=True, blank=True)
+    # The payout line that repays it (invoicing sits above members: a plain id, as the ledger keeps its parties).
+    refund_payout_item_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
+        ordering = ["coop", "issued_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["owed", "paid", "refund_due", "refund_approved", "in_batch", "cancelled"]
+                ),
+                name="member_share_status_valid",
+            ),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="member_share_quantity_positive"),
+            models.CheckConstraint(condition=models.Q(total__gte=0), name="member_share_total_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.quantity} x {self.nominal_value}"
+
+
+class SharePayment(AppendOnlyModel):
+    """Money paid in for a share (append-only): at the bank, or deducted from wages with consent."""
+
+    class Method(models.TextChoices):
+        BANK = "bank", _("Bank transfer")
+        WAGES = "wages", _("Deducted from wages")
+
+    share = models.ForeignKey(MemberShare, on_delete=models.PROTECT, related_name="payments")
+    amount = MoneyField(_("amount"), max_digits=10, decimal_places=2, default_currency="EUR")
+    method = models.CharField(_("paid by"), max_length=10, choices=Method.choices)
+    paid_on = models.DateField(_("paid on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ledger_transaction = models.ForeignKey(
+        "ledger.LedgerTransaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("share payment")
+        verbose_name_plural = _("share payments")
+        ordering = ["paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="share_payment_amount_positive"),
+            models.CheckConstraint(condition=models.Q(method__in=["bank", "wages"]), name="share_payment_method_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.share.member}: {self.amount} ({self.method})"
 
 
 class Skill(models.Model):

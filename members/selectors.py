@@ -17,16 +17,31 @@ recorded consent. Write audit rows with `ctx.record(action=..., subject=..., dat
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet, Sum
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from djmoney.money import Money
 
 from coop.audit import audit_record
+from coop.ledger.models import AccountCode, LedgerLeg
 from coop.models import AuditEvent, Cooperative
-from members.models import Business, BusinessRelation, Member, MemberSkill, Role, Skill, User, WorkerProfile
+from coop.money import eur
+from members.models import (
+    Business,
+    BusinessRelation,
+    Member,
+    MemberShare,
+    MemberSkill,
+    Role,
+    Skill,
+    User,
+    WorkerProfile,
+)
 
 CURRENT_COOP_SESSION_KEY = "current_coop_id"
 
@@ -90,14 +105,14 @@ def member_for_user(user: Any) -> Member | None:
 
 
 def member_get_for_assistance(*, user: Any, member_id: int) -> Member | None:
-    """The member a coordinator may act for: in one of their coops, active or paused, with consent."""
+    """The member a coordinator may act for: in one of their coops, not left or rejected, with consent."""
     return (
         Member.objects.select_related("coop", "user")
         .filter(
             pk=member_id,
             coop_id__in=coop_ids_for_role(user, Role.Kind.COORDINATOR),
             assisted_consent_at__isnull=False,
-            status__in=[Member.Status.APPLIED, Member.Status.ACTIVE, Member.Status.PAUSED],
+            status__in=[Member.Status.APPLIED, Member.Status.ACTIVE, Member.Status.PAUSED, Member.Status.SUSPENDED],
         )
         .first()
     )
@@ -344,3 +359,73 @@ def skill_list_all() -> QuerySet[Skill]:
 
 def skill_list_active() -> QuerySet[Skill]:
     return Skill.objects.filter(is_active=True).order_by("name_nl")
+
+
+# --- the share register -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ShareRow:
+    """One line of the share register with what the books say: paid in, still open, refunded on."""
+
+    share: MemberShare
+    paid: Money
+    refunded_on: dt.date | None
+
+    @property
+    def open_amount(self) -> Money:
+        if self.share.status != MemberShare.Status.OWED:
+            return eur(0)
+        return eur(self.share.total.amount - self.paid.amount)
+
+    @property
+    def status_label(self) -> str:
+        if self.refunded_on is not None:
+            return str(_("Refunded"))
+        return str(self.share.get_status_display())
+
+
+def _share_rows(shares: QuerySet[MemberShare], coop_id: int) -> list[ShareRow]:
+    shares = shares.select_related("member").annotate(paid_sum=Sum("payments__amount"))
+    rows = list(shares)
+    batched = [s.member_id for s in rows if s.status == MemberShare.Status.IN_BATCH]
+    refunded: dict[int, dt.date] = {}
+    if batched:
+        # Refunded is a fact of the books: the approved batch debited what the coop owed the member.
+        # A cancelled batch's posting and its reversal are both left out.
+        for member_id, day in (
+            LedgerLeg.objects.filter(
+                account__coop_id=coop_id,
+                account__code=AccountCode.SHARES_REFUNDABLE,
+                account__member_id__in=batched,
+                debit__isnull=False,
+                transaction__reverses__isnull=True,
+                transaction__reversed_by__isnull=True,
+            )
+            .values_list("account__member_id")
+            .annotate(day=Max("transaction__occurred_on"))
+            .values_list("account__member_id", "day")
+        ):
+            refunded[int(member_id)] = day
+    return [
+        ShareRow(
+            share=s,
+            paid=eur(s.paid_sum or 0),  # type: ignore[attr-defined]
+            refunded_on=refunded.get(s.member_id) if s.status == MemberShare.Status.IN_BATCH else None,
+        )
+        for s in rows
+    ]
+
+
+def share_list_for_member(member: Member) -> list[ShareRow]:
+    """A member's own shares, oldest first (three queries)."""
+    return _share_rows(MemberShare.objects.filter(member=member).order_by("issued_on", "pk"), member.coop_id)
+
+
+def share_register_list(coop: Cooperative) -> list[ShareRow]:
+    """The coop's share register, by member number (three queries, however many members)."""
+    return _share_rows(
+        MemberShare.objects.filter(coop=coop).order_by("member__member_number", "issued_on", "pk"), coop.pk
+    )
+
+
+def share_get_for_office(*, coop: Cooperative, share_id: int) -> MemberShare | None:
+    return MemberShare.objects.select_related("member", "coop").filter(coop=coop, pk=share_id).first()

@@ -42,6 +42,8 @@ class AccountCode(models.TextChoices):
     BANK = "bank", _("Bank")
     STRIPE_CLEARING = "stripe_clearing", _("Online payments in transit (Stripe)")
     SHARE_CAPITAL = "share_capital", _("Members' share capital")
+    SHARES_RECEIVABLE = "shares_receivable", _("Share capital members still have to pay")
+    SHARES_REFUNDABLE = "shares_refundable", _("Share capital to repay to members who left")
     FEES = "fees", _("Payment fees (expense)")
     # A liability: money received that matches no invoice yet, until a coordinator resolves it.
     UNALLOCATED_RECEIPTS = "unallocated", _("Unallocated receipts (suspense)")
@@ -49,7 +51,13 @@ class AccountCode(models.TextChoices):
 
 # Assets and expenses grow on the debit side; liabilities, equity and income on the credit side.
 DEBIT_NORMAL_CODES = frozenset(
-    {AccountCode.RECEIVABLE, AccountCode.BANK, AccountCode.STRIPE_CLEARING, AccountCode.FEES}
+    {
+        AccountCode.RECEIVABLE,
+        AccountCode.BANK,
+        AccountCode.STRIPE_CLEARING,
+        AccountCode.FEES,
+        AccountCode.SHARES_RECEIVABLE,
+    }
 )
 
 

@@ -116,6 +116,26 @@ RULES: tuple[RuleDefinition, ...] = (
         D(1000),
     ),
     RuleDefinition(
+        "share_wage_deduction_allowed",
+        Kind.BOOLEAN,
+        _("Pay the share from the first wages"),
+        _("If yes, a new member who agrees may pay their share capital from their first wages."),
+        G_MEMBERS,
+    ),
+    RuleDefinition(
+        "share_refund_term_months",
+        Kind.INTEGER,
+        _("Share refund after leaving"),
+        _(
+            "A member who leaves gets their share capital back after this many months. "
+            "The board decides on each refund."
+        ),
+        G_MEMBERS,
+        _("months"),
+        D(0),
+        D(60),
+    ),
+    RuleDefinition(
         "member_wage_hourly",
         Kind.MONEY_BY_CATEGORY,
         _("Member wage per hour"),

@@ -535,6 +535,7 @@ class PayoutBatch(models.Model):
     class Kind(models.TextChoices):
         WAGES = "wages", _("Wages")
         FUND = "fund", _("Neighbourhood fund")
+        SHARES = "shares", _("Share refunds")
 
     class Status(models.TextChoices):
         PREPARED = "prepared", _("Waiting for approval")
@@ -550,7 +551,7 @@ class PayoutBatch(models.Model):
     }
 
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="payout_batches")
-    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices, default=Kind.WAGES)
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.WAGES)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREPARED)
     period_start = models.DateField(_("period from"), null=True, blank=True)
     period_end = models.DateField(_("period until"))
@@ -580,7 +581,9 @@ class PayoutBatch(models.Model):
                 condition=models.Q(status__in=["prepared", "approved", "sent", "cancelled"]),
                 name="payout_batch_status_valid",
             ),
-            models.CheckConstraint(condition=models.Q(kind__in=["wages", "fund"]), name="payout_batch_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["wages", "fund", "shares"]), name="payout_batch_kind_valid"
+            ),
             # Four eyes, held by the database too: whoever prepared a batch never approves it.
             models.CheckConstraint(
                 condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("prepared_by")),

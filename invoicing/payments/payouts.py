@@ -125,7 +125,7 @@ def payout_batch_prepare(
         raise PayoutError(_("Only a coordinator of this coop can prepare a payout batch."))
     if kind not in PayoutBatch.Kind.values:
         raise PayoutError(_("Unknown payout kind."))
-    if kind == PayoutBatch.Kind.FUND and not items:
+    if kind != PayoutBatch.Kind.WAGES and not items:
         raise PayoutError(_("A fund payout needs at least one payee."))
     problem = payout_date_problem(execution_date=execution_date) if execution_date else ""
     if problem:
@@ -135,7 +135,7 @@ def payout_batch_prepare(
         Cooperative.objects.select_for_update().get(pk=coop.pk)
         lines = (
             [i if isinstance(i, PayoutLine) else PayoutLine(**i) for i in items]
-            if kind == PayoutBatch.Kind.FUND and items
+            if kind != PayoutBatch.Kind.WAGES and items
             else _wage_lines(coop, period_end)
         )
         if not lines:
@@ -236,6 +236,8 @@ def payout_batch_approve(*, batch_id: int, actor: Any) -> PayoutBatch:
                         )
                         % {"name": item.payee_name, "payable": eur(payable), "amount": item.amount}
                     )
+            elif batch.kind == PayoutBatch.Kind.SHARES:  # share refunds: invoicing.payments.shares
+                account = account_get_or_create(coop=coop, code=AccountCode.SHARES_REFUNDABLE, member_id=item.member_id)
             else:
                 account = account_get_or_create(coop=coop, code=AccountCode.FUND)
             legs.append(Leg(account=account, debit=item.amount))

@@ -13,7 +13,7 @@ from members.services.businesses import (
     business_register,
     business_update,
 )
-from members.services.lifecycle import member_leave, member_pause, member_resume
+from members.services.lifecycle import member_leave, member_pause, member_resume, member_suspend, member_unsuspend
 from members.services.profiles import (
     member_consent_give,
     member_consent_withdraw,
@@ -27,6 +27,11 @@ from members.services.roles import (
     role_revoke,
     user_admin_update,
     user_create_by_admin,
+)
+from members.services.shares import (
+    share_payment_record,
+    share_refund_approve,
+    share_wage_deduction_agree,
 )
 from members.services.skills import skill_create, skill_update
 
@@ -48,8 +53,13 @@ __all__ = [
     "member_reject",
     "member_resume",
     "member_skills_set",
+    "member_suspend",
+    "member_unsuspend",
     "role_grant",
     "role_revoke",
+    "share_payment_record",
+    "share_refund_approve",
+    "share_wage_deduction_agree",
     "skill_create",
     "skill_update",
     "user_admin_update",

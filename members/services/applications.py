@@ -15,14 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.models import Cooperative
-from coop.money import eur
-from coop.rulebook.selectors import rule_value
 from members import validators
 from members.exceptions import MembershipError, TransitionNotAllowedError
-from members.models import Language, Member, User, WorkerProfile
+from members.models import Language, Member, MemberShare, User, WorkerProfile
 from members.selectors import AuditContext
 from members.services.emails import email_send_to_user, request_for_links
 from members.services.lifecycle import _locked, _member_transition, _reason_required
+from members.services.shares import share_issue, share_payment_record, share_wage_deduction_agree
 
 
 def languages_clean(languages: list[str]) -> list[str]:
@@ -111,10 +110,19 @@ def member_apply(
     return member
 
 
-def member_admit(*, ctx: AuditContext, member: Member, share_capital_paid: bool, on: dt.date | None = None) -> Member:
-    """Admit an applicant: next member number in the coop, share capital from the rulebook, a worker profile.
+def member_admit(
+    *,
+    ctx: AuditContext,
+    member: Member,
+    share_capital_paid: bool,
+    wage_deduction_agreed: bool = False,
+    on: dt.date | None = None,
+) -> Member:
+    """Admit an applicant: next member number in the coop, a share at the rulebook's value (posted as owed,
+    and as paid when it was paid at the desk), a worker profile.
 
-    Raises TransitionNotAllowedError if the member is not (any longer) an applicant.
+    `wage_deduction_agreed`: the member agrees their first wages pay the share (if the rulebook allows).
+    Raises TransitionNotAllowedError if the member is not (any longer) an applicant, ShareError.
     """
     with transaction.atomic():
         # Lock the coop row first: member numbers are handed out one at a time per coop.
@@ -122,26 +130,27 @@ def member_admit(*, ctx: AuditContext, member: Member, share_capital_paid: bool,
         locked = _locked(member)
         if locked.status != Member.Status.APPLIED:
             raise TransitionNotAllowedError(_("This person is not waiting for a decision."), code="not_applied")
-        share_capital = eur(rule_value(coop, "membership_share_capital", on=on))
+        day = on or timezone.localdate()
         number = (Member.objects.filter(coop=coop).aggregate(m=Max("member_number"))["m"] or 0) + 1
-        status = Member.ShareCapital.PAID if share_capital_paid else Member.ShareCapital.OWED
         _member_transition(
             locked,
             Member.Status.ACTIVE,
             ctx=ctx,
             action="member.admitted",
-            data={"member_number": number, "share_capital": str(share_capital.amount), "share_capital_status": status},
-            fields={
-                "member_number": number,
-                "share_capital": share_capital,
-                "share_capital_status": status,
-                "decided_at": timezone.now(),
-                "decided_by": ctx.actor,
-            },
+            data={"member_number": number},
+            fields={"member_number": number, "decided_at": timezone.now(), "decided_by": ctx.actor},
         )
+        share = share_issue(ctx=ctx, member=locked, on=day)
+        if share_capital_paid and share.status == MemberShare.Status.OWED:
+            share_payment_record(ctx=ctx, share=share, amount=share.total, paid_on=min(day, timezone.localdate()))
+        elif wage_deduction_agreed and share.status == MemberShare.Status.OWED:
+            share_wage_deduction_agree(ctx=ctx, member=locked)
         WorkerProfile.objects.get_or_create(member=locked)
+        share.refresh_from_db()
         email_send_to_user(
-            user=locked.user, template="members/member_admitted", context={"member": locked, "coop": coop}
+            user=locked.user,
+            template="members/member_admitted",
+            context={"member": locked, "coop": coop, "share": share},
         )
     return locked
 

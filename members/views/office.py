@@ -7,6 +7,8 @@ staffs that other coop too: they switch coops first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from coop.audit import audit_list_for_subject
 from coop.models import Cooperative
+from members.departures import departure_preview
 from members.forms import AdmitForm, ConsentNoteForm, MemberSearchForm, ReasonForm, SkillForm, StaffStatusForm
 from members.middleware import SESSION_KEY as ASSISTED_SESSION_KEY
 from members.models import Business, Member, Skill
@@ -43,6 +46,8 @@ from members.services import (
     member_pause,
     member_reject,
     member_resume,
+    member_suspend,
+    member_unsuspend,
     skill_create,
     skill_update,
 )
@@ -102,7 +107,8 @@ def office_application_detail(request: HttpRequest, member_id: int) -> HttpRespo
                 member = member_admit(
                     ctx=ctx,
                     member=member,
-                    share_capital_paid=admit_form.cleaned_data["share_capital"] == Member.ShareCapital.PAID,
+                    share_capital_paid=admit_form.cleaned_data["share_capital"] == AdmitForm.PAID,
+                    wage_deduction_agreed=admit_form.cleaned_data["share_capital"] == AdmitForm.WAGES,
                 )
                 messages.success(
                     request,
@@ -175,15 +181,31 @@ def office_member_status(request: HttpRequest, member_id: int) -> HttpResponse:
     if not request.user.has_perm("members.change_member", member):
         raise PermissionDenied
     form = StaffStatusForm(request.POST)
+    warning: list[str] = []
     if form.is_valid():
-        service = {"pause": member_pause, "resume": member_resume, "leave": member_leave}[form.cleaned_data["action"]]
-        try:
-            service(ctx=AuditContext.for_user(request.user), member=member, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The status is changed."))
-            return redirect("office_member_detail", member_id=member.pk)
+        action = form.cleaned_data["action"]
+        stepping_back = action in ("pause", "leave", "suspend")
+        warning = departure_preview(member) if stepping_back else []
+        if not warning or request.POST.get("confirm") == "yes":
+            services: dict[str, Callable[..., Member]] = {
+                "pause": member_pause,
+                "resume": member_resume,
+                "leave": member_leave,
+                "suspend": member_suspend,
+                "unsuspend": member_unsuspend,
+            }
+            service = services[action]
+            kwargs = {"cancel_planned": True} if stepping_back else {}
+            try:
+                service(
+                    ctx=AuditContext.for_user(request.user), member=member, reason=form.cleaned_data["reason"], **kwargs
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The status is changed."))
+                return redirect("office_member_detail", member_id=member.pk)
+            warning = []
     else:
         messages.error(request, _("Choose what to do and give a reason."))
     return render(
@@ -195,11 +217,12 @@ def office_member_status(request: HttpRequest, member_id: int) -> HttpResponse:
             "member_skills": member_skill_list(member),
             "audit_events": audit_list_for_member(member),
             "status_form": form,
+            "warning": warning,
             "consent_form": ConsentNoteForm(),
             "allowed": sorted(Member.TRANSITIONS[member.status]),
             "can_assist": request.user.has_perm("members.act_for_member", member),
         },
-        status=400,
+        status=200 if warning else 400,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members.departures import departure_preview
 from members.forms import MemberDetailsForm, MemberSkillsForm, OptionalReasonForm, WorkerProfileForm
 from members.models import Member, WorkerProfile
 from members.portal_widgets import member_widget_list
@@ -168,19 +171,30 @@ def member_skills(request: HttpRequest) -> HttpResponse:
 def member_status(request: HttpRequest) -> HttpResponse:
     member, ctx = _portal_member(request, write=request.method == "POST")
     form = OptionalReasonForm(request.POST or None)
+    warning: list[str] = []
+    action = request.POST.get("action") or ""
     if request.method == "POST":
-        action = request.POST.get("action")
-        service = {"pause": member_pause, "resume": member_resume, "leave": member_leave}.get(action or "")
+        services: dict[str, Callable[..., Member]] = {
+            "pause": member_pause,
+            "resume": member_resume,
+            "leave": member_leave,
+        }
+        service = services.get(action)
         if service is None:
             form.add_error(None, _("Choose what you want to do."))
         elif form.is_valid():
-            try:
-                service(ctx=ctx, member=member, reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                form_add_service_error(form, exc)
-            else:
-                messages.success(request, _("Your membership status is changed."))
-                return redirect("member_home")
+            stepping_back = action in ("pause", "leave")
+            warning = departure_preview(member) if stepping_back else []
+            if not warning or request.POST.get("confirm") == "yes":
+                kwargs = {"cancel_planned": True} if stepping_back else {}
+                try:
+                    service(ctx=ctx, member=member, reason=form.cleaned_data["reason"], **kwargs)
+                except ValidationError as exc:
+                    form_add_service_error(form, exc)
+                else:
+                    messages.success(request, _("Your membership status is changed."))
+                    return redirect("member_home")
+                warning = []
     return render(
         request,
         "members/member_status.html",
@@ -188,8 +202,10 @@ def member_status(request: HttpRequest) -> HttpResponse:
             "member": member,
             "form": form,
             "allowed": Member.TRANSITIONS[member.status],
+            "warning": warning,
+            "action": action,
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" and not warning else 200,
     )
 
 

@@ -24,7 +24,7 @@ from jobs.hours.services import hour_entry_approve
 from jobs.models import Assignment, HourEntry, Job, Offer, Shift
 from jobs.pricing import minimum_client_rate
 from jobs.services.offers import offer_accept
-from members.models import Business, BusinessRelation, Member, MemberSkill, Role, User
+from members.models import Business, BusinessRelation, Member, MemberShare, MemberSkill, Role, User
 from members.validators import iban_clean, phone_clean, postcode_clean, vat_id_clean
 
 pytestmark = pytest.mark.django_db
@@ -101,14 +101,53 @@ def test_most_members_live_in_their_own_coops_neighbourhood(seeded: DemoSeedResu
 def test_member_statuses_are_mixed_and_admitted_members_owe_or_paid_share_capital(seeded: DemoSeedResult) -> None:
     statuses = set(Member.objects.values_list("status", flat=True))
     assert Member.Status.ACTIVE in statuses and len(statuses) >= 2
-    for m in Member.objects.select_related("coop"):
+    for m in Member.objects.select_related("coop").prefetch_related("shares"):
+        shares = list(m.shares.all())
         if m.status in (Member.Status.ACTIVE, Member.Status.PAUSED, Member.Status.LEFT):
             assert m.member_number is not None and m.decided_at is not None
-            assert m.share_capital.amount == rule_value(m.coop, "membership_share_capital", on=m.decided_at.date())
-            assert m.share_capital_status in (Member.ShareCapital.PAID, Member.ShareCapital.OWED)
+            assert len(shares) == 1
+            share = shares[0]
+            assert share.total.amount == rule_value(m.coop, "membership_share_capital", on=m.decided_at.date())
+            assert share.issued_on == m.decided_at.date()
+            if m.status == Member.Status.LEFT:
+                assert share.status in (
+                    MemberShare.Status.REFUND_DUE,
+                    MemberShare.Status.REFUND_APPROVED,
+                    MemberShare.Status.CANCELLED,
+                )
+            else:
+                assert share.status in (MemberShare.Status.PAID, MemberShare.Status.OWED)
         else:
-            assert m.share_capital is None
+            assert shares == []
         assert AuditEvent.objects.filter(action="member.applied", subject_id=str(m.pk)).exists()
+
+
+def test_the_share_register_matches_the_books_and_a_refund_is_ready_for_a_batch(seeded: DemoSeedResult) -> None:
+    from coop.ledger.models import Account, AccountCode
+    from coop.ledger.selectors import account_balance, trial_balance
+    from invoicing.models import PayoutBatch
+    from invoicing.payments.payouts import payout_batch_approve
+    from invoicing.payments.shares import share_refund_batch_prepare
+    from members.selectors import share_register_list
+
+    coop = Cooperative.objects.get(slug="kanaleneiland")
+    assert trial_balance(coop).total.amount == 0
+    rows = share_register_list(coop)
+    open_total = sum(r.open_amount.amount for r in rows)
+    receivable = sum(
+        account_balance(a).amount for a in Account.objects.filter(coop=coop, code=AccountCode.SHARES_RECEIVABLE)
+    )
+    assert receivable == open_total
+    ready = [r.share for r in rows if r.share.status == MemberShare.Status.REFUND_APPROVED]
+    assert len(ready) == 1 and ready[0].member.status == Member.Status.LEFT
+    # The done-when of the demo: a member who left gets their share back in a payout batch.
+    coordinator = User.objects.get(email="coordinator@kanaleneiland.example.org")
+    batch = share_refund_batch_prepare(coop=coop, actor=coordinator)
+    assert batch.kind == PayoutBatch.Kind.SHARES and batch.items.get().member_id == ready[0].member_id
+    payout_batch_approve(batch_id=batch.pk, actor=User.objects.get(email="board2@kanaleneiland.example.org"))
+    assert trial_balance(coop).total.amount == 0
+    refunded = next(r for r in share_register_list(coop) if r.share.pk == ready[0].pk)
+    assert refunded.refunded_on is not None
 
 
 def test_every_coop_owned_row_belongs_to_exactly_one_seeded_coop(seeded: DemoSeedResult) -> None:

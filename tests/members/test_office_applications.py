@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from coop.models import AuditEvent
-from members.models import Member, WorkerProfile
+from members.models import Member, MemberShare, WorkerProfile
 from tests.factories import ActiveMemberFactory
 from tests.members.factories import confirmed_applicant, unconfirmed_applicant
 
@@ -45,8 +45,9 @@ def test_admit_assigns_next_number_share_capital_and_profile(
     applicant.refresh_from_db()
     assert applicant.status == Member.Status.ACTIVE
     assert applicant.member_number == 42
-    assert applicant.share_capital.amount == Decimal("25.00")  # defaults.json membership_share_capital
-    assert applicant.share_capital_status == Member.ShareCapital.PAID
+    share = applicant.shares.get()
+    assert share.total.amount == Decimal("25.00")  # defaults.json membership_share_capital
+    assert share.status == MemberShare.Status.PAID
     assert applicant.decided_by == coordinator
     assert WorkerProfile.objects.filter(member=applicant).exists()
     event = AuditEvent.objects.get(action="member.admitted")
@@ -65,7 +66,7 @@ def test_member_numbers_are_per_coop(client, coordinator, kanaleneiland, lunette
     )
     applicant.refresh_from_db()
     assert applicant.member_number == 1
-    assert applicant.share_capital_status == Member.ShareCapital.OWED
+    assert applicant.shares.get().status == MemberShare.Status.OWED
 
 
 def test_board_member_may_admit_too(client, board_member, kanaleneiland):

@@ -86,9 +86,9 @@ def test_share_capital_comes_from_the_rulebook_in_force(kanaleneiland, applicant
         source=RuleVersion.Source.VOTE,
     )
     member_admit(ctx=CTX, member=applicant, share_capital_paid=False, on=dt.date(2026, 7, 1))
-    applicant.refresh_from_db()
-    assert str(applicant.share_capital.amount) == "50.00"
-    assert applicant.share_capital_status == "owed"
+    share = applicant.shares.get()
+    assert str(share.nominal_value.amount) == "50.00" and share.issued_on == dt.date(2026, 7, 1)
+    assert share.status == "owed"
 
 
 def test_member_numbers_count_up_within_a_coop(kanaleneiland):

@@ -16,6 +16,8 @@ from coop.demo.services.context import BATCH, SeedContext, money_cents
 from coop.money import eur
 from members.models import Member, MemberSkill, User, WorkerProfile, availability_bit
 
+# Longer ago than the founding rulebook's share refund term (6 months) plus a month to spare.
+LEFT_LONG_AGO_DAYS = 240
 STATUS_MIX = (
     (Member.Status.ACTIVE, 0.82),
     (Member.Status.APPLIED, 0.07),
@@ -82,6 +84,7 @@ class Resident:
     neighbourhood_only: bool = False
     skills: dict[str, dt.date | None] = field(default_factory=dict)
     is_demo: bool = False
+    share_paid: bool = False
 
     @property
     def works(self) -> bool:
@@ -131,7 +134,6 @@ def members_seed(ctx: SeedContext, *, count: int, fixed: list[tuple[StaffSpec, s
     rng = ctx.rng
     residents: list[Resident] = []
     users: list[User] = []
-    share_capital = {slug: eur(values["membership_share_capital"]) for slug, values in ctx.rules.items()}
     founded = ctx.at(ctx.founded_on, dt.time(10, 0))
 
     # Fixed people first, so their member numbers (board: founders) are the lowest.
@@ -153,11 +155,8 @@ def members_seed(ctx: SeedContext, *, count: int, fixed: list[tuple[StaffSpec, s
             applied_at=decided - dt.timedelta(days=5),
             decided_at=decided,
             decided_by=_decider(ctx, slug),
-            share_capital_status=Member.ShareCapital.PAID,
         )
-        # Money fields are set as attributes: django-stubs types a MoneyField's __init__ argument as a Decimal.
-        member.share_capital = share_capital[slug]
-        resident = Resident(member=member, coop_slug=slug)
+        resident = Resident(member=member, coop_slug=slug, share_paid=True)
         if spec.kind == "member":
             # Fatima: a complete stapelbaan profile that fits the demo bakery's shifts.
             member.date_of_birth = dt.date(ctx.today.year - 38, 4, 12)
@@ -208,14 +207,13 @@ def members_seed(ctx: SeedContext, *, count: int, fixed: list[tuple[StaffSpec, s
             member.applied_at = ctx.between(founded + dt.timedelta(days=10), ctx.now - dt.timedelta(days=25))
             member.decided_at = member.applied_at + dt.timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 6))
             member.decided_by = _decider(ctx, slug)
+        share_paid = False
+        if status != Member.Status.APPLIED:
             if status == Member.Status.REJECTED:
                 member.rejection_reason = rng.choice(REJECTION_REASONS)
             else:
-                member.share_capital = share_capital[slug]
-                member.share_capital_status = (
-                    Member.ShareCapital.PAID if rng.random() < 0.88 else Member.ShareCapital.OWED
-                )
-        resident = Resident(member=member, coop_slug=slug)
+                share_paid = rng.random() < 0.88
+        resident = Resident(member=member, coop_slug=slug, share_paid=share_paid)
         if status in (Member.Status.ACTIVE, Member.Status.PAUSED):
             resident.target_minutes = (
                 rng.choices([h for h, _ in TARGET_HOURS], weights=[w for _, w in TARGET_HOURS], k=1)[0] * 60
@@ -237,11 +235,30 @@ def members_seed(ctx: SeedContext, *, count: int, fixed: list[tuple[StaffSpec, s
     for resident, user in zip(residents[len(fixed) :], users, strict=True):
         resident.member.user = user
 
+    _one_member_left_long_ago(ctx, residents[len(fixed) :])
     _number_members(residents)
     Member.objects.bulk_create([r.member for r in residents], batch_size=BATCH)
     _profiles_seed(ctx, residents)
     _members_audit(ctx, residents)
     return residents
+
+
+def _one_member_left_long_ago(ctx: SeedContext, generated: list[Resident]) -> None:
+    """Each coop has a member who left long enough ago to get their share back (the demo's refund batch).
+
+    If chance gave a coop none, the earliest-admitted generated active member is the one who left.
+    """
+    long_ago = ctx.now - dt.timedelta(days=LEFT_LONG_AGO_DAYS)
+    for slug in ctx.coops:
+        ours = [r for r in generated if r.coop_slug == slug and r.member.decided_at and r.member.decided_at < long_ago]
+        if any(r.member.status == Member.Status.LEFT for r in ours):
+            continue
+        active = sorted(
+            (r for r in ours if r.member.status == Member.Status.ACTIVE), key=lambda r: r.member.decided_at or ctx.now
+        )
+        if active:
+            active[0].member.status = Member.Status.LEFT
+            active[0].share_paid = True
 
 
 def _number_members(residents: list[Resident]) -> None:
@@ -306,8 +323,6 @@ def _members_audit(ctx: SeedContext, residents: list[Resident]) -> None:
             data={
                 "old": "applied",
                 "new": "active",
-                "share_capital": str(m.share_capital),
-                "share_capital_status": m.share_capital_status,
                 "at": m.decided_at.isoformat() if m.decided_at else "",
             },
         )

@@ -31,6 +31,7 @@ from coop.demo.services.context import BATCH, SeedContext
 from coop.demo.services.governance import governance_seed
 from coop.demo.services.members import members_seed
 from coop.demo.services.payments import payments_seed
+from coop.demo.services.shares import shares_seed
 from coop.demo.services.stripe_keys import demo_stripe_keys_seed
 from coop.demo.services.work import work_seed
 from coop.models import AuditEvent, Cooperative
@@ -159,6 +160,7 @@ def demo_seed(
         demo_stripe_keys_seed(coops=ctx.coops.values(), actor=ctx.staff["admin"])
         fixed_members = [(s, s.coops[0]) for s in staff_specs if s.kind in ("board", "member")]
         residents = members_seed(ctx, count=members, fixed=fixed_members)
+        share_count = shares_seed(ctx, residents)
         demo_contact = next((s for s in staff_specs if s.kind == "business"), None)
         seeded_businesses = businesses_seed(
             ctx,
@@ -178,6 +180,7 @@ def demo_seed(
             "offers": work.offers,
             "assignments": work.assignments,
             "hour_entries": work.hour_entries,
+            "shares": share_count,
             **decisions,
             **money,
         }

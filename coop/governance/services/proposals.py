@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from djmoney.money import Money
 
 from coop.audit import audit_record
@@ -40,7 +41,12 @@ from invoicing.sepa import SepaError, iban_normalize
 from members.models import Member, Role
 from members.selectors import coop_ids_for_role
 
+# A paused member still votes; a suspended one does not (art. 2:38 BW), nor one who left.
 VOTING_STATUSES = (Member.Status.ACTIVE, Member.Status.PAUSED)
+SUSPENDED_MESSAGE = _lazy(
+    "Your membership is suspended by the board. While it is suspended you cannot vote, give or hold a proxy, "
+    "or make or support a proposal."
+)
 
 
 # --- helpers that read the rules a proposal is judged by --------------------------------------------
@@ -97,6 +103,8 @@ def _is_board(user: Any, coop: Cooperative) -> bool:
 
 
 def _voting_member(coop: Cooperative, member: Member | None) -> Member:
+    if member is not None and member.coop_id == coop.pk and member.status == Member.Status.SUSPENDED:
+        raise NotAllowedToVote(SUSPENDED_MESSAGE, code="suspended")
     if member is None or member.coop_id != coop.pk or member.status not in VOTING_STATUSES:
         raise NotAllowedToVote(_("Only members of this coop can do this."), code="not_member")
     return member

@@ -27,7 +27,7 @@ from coop.governance.selectors import (
     proxies_held_count,
     vote_current,
 )
-from coop.governance.services.proposals import VOTING_STATUSES, _values
+from coop.governance.services.proposals import SUSPENDED_MESSAGE, VOTING_STATUSES, _values
 from members.models import Member, Role
 from members.selectors import coop_ids_for_role
 from members.tasks import email_send_on_commit
@@ -43,6 +43,8 @@ def _elector_still_member(elector: Elector) -> None:
     if elector.member_id is None:
         return  # a board member who is not a member row: the board votes as the board
     member = Member.objects.only("status").get(pk=elector.member_id)
+    if member.status == Member.Status.SUSPENDED:
+        raise NotAllowedToVote(SUSPENDED_MESSAGE, code="suspended")
     if member.status not in VOTING_STATUSES:
         raise NotAllowedToVote(_("Only members can vote: this membership has ended."), code="left")
 
