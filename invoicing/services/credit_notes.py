@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -25,7 +24,7 @@ from invoicing.documents import credit_hours_for_amount
 from invoicing.exceptions import CreditTooLarge, InvoicingError
 from invoicing.models import CreditNote, CreditNoteLine, Invoice, InvoiceCounter, InvoiceLine
 from invoicing.selectors import credited_by_line
-from invoicing.services.invoices import _pdf_store
+from invoicing.services.invoices import _pdf_store, document_email_send
 from invoicing.services.numbering import document_number_next
 
 PARTS = ("wage", "costs", "fund", "operating")
@@ -304,7 +303,7 @@ def credit_note_email(*, credit_note_id: int) -> bool:
     try:
         if credit_note.pdf_rendered_at is None:
             credit_note = credit_note_pdf_render(credit_note_id=credit_note_id)
-        _credit_note_email_send(credit_note)
+        document_email_send(credit_note, kind="credit_note")
     except Exception:
         with transaction.atomic():
             CreditNote.objects.filter(pk=credit_note_id).update(emailed_at=None)
@@ -317,21 +316,3 @@ def credit_note_email(*, credit_note_id: int) -> bool:
         data={"to": credit_note.buyer.get("billing_email", "")},
     )
     return True
-
-
-def _credit_note_email_send(credit_note: CreditNote) -> None:
-    context = {"credit_note": credit_note, "seller": credit_note.seller, "buyer": credit_note.buyer}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("emails/invoicing/credit_note_subject.txt", context).strip()
-        text = render_to_string("emails/invoicing/credit_note_body.txt", context)
-        html = render_to_string("emails/invoicing/credit_note_body.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        to=[credit_note.buyer["billing_email"]],
-        reply_to=[credit_note.seller["email"]] if credit_note.seller.get("email") else None,
-    )
-    message.attach_alternative(html, "text/html")
-    with credit_note.pdf.open("rb") as fh:
-        message.attach(f"{credit_note.number}.pdf", fh.read(), "application/pdf")
-    message.send()

@@ -388,7 +388,7 @@ def invoice_email(*, invoice_id: int) -> bool:
     try:
         if invoice.pdf_rendered_at is None:  # a stored PDF is never taken away: no need to read the row again
             invoice = invoice_pdf_render(invoice_id=invoice_id)
-        _invoice_email_send(invoice)
+        document_email_send(invoice, kind="invoice")
     except Exception:
         with transaction.atomic():
             Invoice.objects.filter(pk=invoice_id).update(emailed_at=None)
@@ -403,22 +403,26 @@ def invoice_email(*, invoice_id: int) -> bool:
     return True
 
 
-def _invoice_email_send(invoice: Invoice) -> None:
-    context = {"invoice": invoice, "seller": invoice.seller, "buyer": invoice.buyer}
+def document_email_send(document: Any, *, kind: str) -> None:
+    """E-mail an issued document (kind "invoice" or "credit_note") to the buyer, with its PDF.
+
+    One sender for both documents: the templates are emails/invoicing/<kind>_{subject,body}.*.
+    """
+    context = {kind: document, "seller": document.seller, "buyer": document.buyer}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("emails/invoicing/invoice_subject.txt", context).strip()
-        text = render_to_string("emails/invoicing/invoice_body.txt", context)
-        html = render_to_string("emails/invoicing/invoice_body.html", context)
+        subject = render_to_string(f"emails/invoicing/{kind}_subject.txt", context).strip()
+        text = render_to_string(f"emails/invoicing/{kind}_body.txt", context)
+        html = render_to_string(f"emails/invoicing/{kind}_body.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        to=[invoice.buyer["billing_email"]],
-        reply_to=[invoice.seller["email"]] if invoice.seller.get("email") else None,
+        to=[document.buyer["billing_email"]],
+        reply_to=[document.seller["email"]] if document.seller.get("email") else None,
     )
     message.attach_alternative(html, "text/html")
-    if invoice.pdf:
-        with invoice.pdf.open("rb") as fh:
-            message.attach(f"{invoice.number}.pdf", fh.read(), "application/pdf")
+    if document.pdf:
+        with document.pdf.open("rb") as fh:
+            message.attach(f"{document.number}.pdf", fh.read(), "application/pdf")
     message.send()
 
 
